@@ -1,0 +1,244 @@
+// The loan's state and the pure rules that move it. The workflow owns one LoanState, changes it only
+// through these functions, and persists every change; nothing here reads a clock or does I/O, so it
+// is deterministic in workflow code and easy to test on its own.
+import { allocatePayment } from './allocation';
+import type {
+  Decision,
+  EpochMs,
+  InstallmentState,
+  LoanInput,
+  LoanStatus,
+  LoanView,
+  NextTimer,
+  PaymentInput,
+  PaymentResult,
+  Poisha,
+  ResolvedPolicy,
+  RuleRef,
+  ScheduledInstallment,
+} from './types';
+import { TERMINAL_STATUSES } from './types';
+
+const DAY_MS = 86_400_000;
+
+export interface LoanState {
+  input: LoanInput;
+  policy: ResolvedPolicy | null;
+  status: LoanStatus;
+  totalOwedPoisha: Poisha;
+  serviceChargePoisha: Poisha;
+  installments: InstallmentState[];
+  creditPoisha: Poisha;
+  /** Every transaction id ever seen by this loan, with its answer: idempotency across runs. */
+  payments: Record<string, PaymentResult>;
+  held: Record<string, PaymentInput>;
+  /** Escalations made by the default rules; cleared only by paying. */
+  defaulted: boolean;
+  blacklisted: boolean;
+  everBlacklisted: boolean;
+  latePaymentCount: number;
+  lastReviewAt: EpochMs | null;
+  decisions: Decision[];
+  /** Sequence of persisted events; each event's key is derived from it. */
+  eventSeq: number;
+  runs: number;
+}
+
+export function initialState(input: LoanInput): LoanState {
+  return {
+    input,
+    policy: null,
+    status: 'disbursing',
+    totalOwedPoisha: 0,
+    serviceChargePoisha: 0,
+    installments: [],
+    creditPoisha: 0,
+    payments: {},
+    held: {},
+    defaulted: false,
+    blacklisted: false,
+    everBlacklisted: false,
+    latePaymentCount: 0,
+    lastReviewAt: null,
+    decisions: [],
+    eventSeq: 0,
+    runs: 1,
+  };
+}
+
+export function installSchedule(
+  state: LoanState,
+  policy: ResolvedPolicy,
+  schedule: { serviceChargePoisha: Poisha; totalOwedPoisha: Poisha; installments: ScheduledInstallment[] },
+): void {
+  state.policy = policy;
+  state.serviceChargePoisha = schedule.serviceChargePoisha;
+  state.totalOwedPoisha = schedule.totalOwedPoisha;
+  state.installments = schedule.installments.map((i) => ({
+    ...i,
+    paidPoisha: 0,
+    status: 'pending',
+    paidAt: null,
+    lateByMs: null,
+    remindersSent: [],
+  }));
+}
+
+export function isTerminal(status: LoanStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export const paidTotal = (s: LoanState): Poisha => s.installments.reduce((t, i) => t + i.paidPoisha, 0);
+export const outstanding = (s: LoanState): Poisha => s.totalOwedPoisha - paidTotal(s);
+const remaining = (i: InstallmentState): Poisha => i.amountPoisha - i.paidPoisha;
+const overdueInstallments = (s: LoanState) => s.installments.filter((i) => i.status === 'overdue');
+
+/** The status the loan's installments and escalations imply (terminal states are sticky). */
+export function deriveStatus(s: LoanState): LoanStatus {
+  if (isTerminal(s.status) || s.status === 'disbursing') return s.status;
+  if (s.installments.length > 0 && s.installments.every((i) => i.status === 'paid')) {
+    return s.everBlacklisted ? 'settled' : 'closed';
+  }
+  if (s.blacklisted) return 'blacklisted';
+  if (s.defaulted) return 'defaulted';
+  if (s.installments.some((i) => i.status === 'overdue')) return 'overdue';
+  if (s.installments.some((i) => i.status === 'in_grace')) return 'in_grace';
+  return 'active';
+}
+
+/** The earliest thing the workflow must do next, which may already be in the past. */
+export function nextTimer(s: LoanState): NextTimer | null {
+  const policy = s.policy;
+  if (!policy || isTerminal(s.status)) return null;
+  const candidates: NextTimer[] = [];
+  for (const inst of s.installments) {
+    if (inst.status === 'pending') {
+      for (const r of policy.reminders) {
+        if (inst.remindersSent.includes(r.name)) continue;
+        candidates.push({ at: inst.dueAt - r.beforeMs, kind: 'reminder', seq: inst.seq, why: `reminder "${r.name}" for installment ${inst.seq}` });
+      }
+      candidates.push({ at: inst.dueAt, kind: 'deadline', seq: inst.seq, why: `deadline of installment ${inst.seq}` });
+    } else if (inst.status === 'in_grace') {
+      candidates.push({ at: inst.dueAt + policy.graceMs, kind: 'grace_end', seq: inst.seq, why: `grace for installment ${inst.seq} ends` });
+    }
+  }
+  if (overdueInstallments(s).length > 0 && !s.blacklisted) {
+    const at = (s.lastReviewAt ?? 0) + policy.reviewEveryMs;
+    candidates.push({ at, kind: 'review', seq: null, why: 'default rules re-examine the overdue loan' });
+  }
+  // Reminders sort before the deadline at the same instant so an "on the day" reminder is not lost.
+  const order = { reminder: 0, deadline: 1, grace_end: 2, review: 3 } as const;
+  candidates.sort((a, b) => a.at - b.at || order[a.kind] - order[b.kind] || (a.seq ?? 0) - (b.seq ?? 0));
+  return candidates[0] ?? null;
+}
+
+/**
+ * Reminders of one installment whose time has come. When several are due at once (a workflow
+ * catching up, or a loan disbursed close to its first deadline) only the latest is sent; older ones
+ * are marked skipped so a borrower never gets a burst of stale messages.
+ */
+export function dueReminders(s: LoanState, seq: number, now: EpochMs): { send: string | null; skip: string[] } {
+  const inst = s.installments.find((i) => i.seq === seq);
+  if (!inst || !s.policy || inst.status !== 'pending') return { send: null, skip: [] };
+  const due = s.policy.reminders
+    .filter((r) => !inst.remindersSent.includes(r.name) && inst.dueAt - r.beforeMs <= now)
+    .sort((a, b) => b.beforeMs - a.beforeMs);
+  if (due.length === 0) return { send: null, skip: [] };
+  const latest = due[due.length - 1]!;
+  const stale = now > inst.dueAt;
+  return stale ? { send: null, skip: due.map((r) => r.name) } : { send: latest.name, skip: due.slice(0, -1).map((r) => r.name) };
+}
+
+export interface DefaultFacts extends Record<string, unknown> {
+  missedInstallments: number;
+  daysPastDue: number;
+  msPastDue: number;
+  overdueAmountPoisha: Poisha;
+  outstandingPoisha: Poisha;
+  latePaymentCount: number;
+  status: LoanStatus;
+  districtCode: string;
+  upazilaCode: string;
+  productCode: string;
+}
+
+export function defaultFacts(s: LoanState, now: EpochMs): DefaultFacts {
+  const overdue = overdueInstallments(s);
+  const oldest = overdue.reduce<number | null>((min, i) => (min === null || i.dueAt < min ? i.dueAt : min), null);
+  const msPastDue = oldest === null ? 0 : Math.max(0, now - oldest);
+  return {
+    missedInstallments: overdue.length,
+    daysPastDue: Math.floor(msPastDue / DAY_MS),
+    msPastDue,
+    overdueAmountPoisha: overdue.reduce((t, i) => t + remaining(i), 0),
+    outstandingPoisha: outstanding(s),
+    latePaymentCount: s.latePaymentCount,
+    status: s.status,
+    districtCode: s.input.districtCode,
+    upazilaCode: s.input.upazilaCode,
+    productCode: s.input.productCode,
+  };
+}
+
+export function mustHold(s: LoanState): boolean {
+  return s.policy?.lateAcceptance === 'hold' && overdueInstallments(s).length > 0;
+}
+
+/** Applies money to the installments (oldest first); returns what changed. Mutates `s`. */
+export function applyMoney(s: LoanState, p: PaymentInput): Omit<PaymentResult, 'trxId' | 'outcome' | 'duplicate' | 'statusAfter'> {
+  const { allocations, excessPoisha } = allocatePayment(s.installments, p.amountPoisha);
+  let late = false;
+  for (const a of allocations) {
+    const inst = s.installments.find((i) => i.seq === a.seq)!;
+    inst.paidPoisha += a.amountPoisha;
+    if (p.paidAt > inst.dueAt) late = true;
+    if (inst.paidPoisha === inst.amountPoisha) {
+      inst.status = 'paid';
+      inst.paidAt = p.paidAt;
+      inst.lateByMs = Math.max(0, p.paidAt - inst.dueAt);
+    }
+  }
+  s.creditPoisha += excessPoisha;
+  if (late && s.policy?.lateAcceptance !== 'accept') s.latePaymentCount += 1;
+  if (!s.installments.some((i) => i.status === 'overdue')) s.defaulted = false;
+  if (s.installments.every((i) => i.status === 'paid')) s.blacklisted = false;
+  return { allocations, excessPoisha, late };
+}
+
+export function recordDecision(
+  s: LoanState,
+  at: EpochMs,
+  to: LoanStatus,
+  reason: string,
+  rule: RuleRef | null,
+  facts: Record<string, unknown>,
+  actor: string,
+): Decision | null {
+  if (to === s.status) return null;
+  const decision: Decision = { at, from: s.status, to, reason, rule, facts, actor };
+  s.decisions.push(decision);
+  s.status = to;
+  return decision;
+}
+
+export function view(s: LoanState): LoanView {
+  const paid = paidTotal(s);
+  const next = s.installments.find((i) => i.status !== 'paid');
+  return {
+    loanId: s.input.loanId,
+    loanCode: s.input.loanCode,
+    status: s.status,
+    ruleSetVersion: s.policy?.ruleSetVersion ?? null,
+    totalOwedPoisha: s.totalOwedPoisha,
+    paidPoisha: paid,
+    outstandingPoisha: s.totalOwedPoisha - paid,
+    overduePoisha: overdueInstallments(s).reduce((t, i) => t + remaining(i), 0),
+    creditPoisha: s.creditPoisha,
+    heldPoisha: Object.values(s.held).reduce((t, p) => t + p.amountPoisha, 0),
+    nextDeadline: next ? { seq: next.seq, dueAt: next.dueAt, dueDate: next.dueDate, remainingPoisha: remaining(next) } : null,
+    nextTimer: nextTimer(s),
+    installments: s.installments,
+    decisions: s.decisions,
+    runsSoFar: s.runs,
+  };
+}

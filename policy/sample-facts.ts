@@ -1,0 +1,19 @@
+// Facts used to dry-run policy files when they are loaded. Every fact a rule may name must appear
+// here, so a misspelt fact name fails at load time instead of at a loan's deadline.
+
+export const RESOLUTION_SAMPLE_FACTS: Record<string, unknown>[] = [
+  { districtCode: 'SAMPLE-DISTRICT', upazilaCode: 'SAMPLE-UPAZILA', productCode: 'SAMPLE-PRODUCT' },
+];
+
+const base = {
+  districtCode: 'SAMPLE-DISTRICT',
+  upazilaCode: 'SAMPLE-UPAZILA',
+  productCode: 'SAMPLE-PRODUCT',
+  status: 'overdue',
+  latePaymentCount: 0,
+};
+
+export const DEFAULT_SAMPLE_FACTS: Record<string, unknown>[] = [
+  { ...base, missedInstallments: 0, daysPastDue: 0, msPastDue: 0, overdueAmountPoisha: 0, outstandingPoisha: 0 },
+  { ...base, missedInstallments: 12, daysPastDue: 400, msPastDue: 400 * 86_400_000, overdueAmountPoisha: 5_000_000, outstandingPoisha: 5_000_000, latePaymentCount: 5 },
+];
