@@ -119,6 +119,8 @@ export interface Allocation {
 }
 
 export interface PaymentInput {
+  /** The loan the payer meant; checked against the workflow that receives it. */
+  loanId: string;
   trxId: string;
   amountPoisha: Poisha;
   /** When the payer paid (from the provider); lateness is judged on this, not on arrival. */
@@ -188,4 +190,43 @@ export interface HeldPaymentDecision {
   accept: boolean;
   by: string;
   note: string;
+}
+
+/** One persisted change of a loan: written by the workflow through an idempotent activity. */
+export interface LoanEventRecord {
+  loanId: string;
+  /** Unique per loan; a retried write with the same key changes nothing. */
+  key: string;
+  /** Monotonic per loan; older snapshots never overwrite newer ones. */
+  version: number;
+  kind: 'status' | 'installment' | 'payment' | 'payment_held' | 'held_decided' | 'review' | 'closed';
+  at: EpochMs;
+  actor: string;
+  from: LoanStatus | null;
+  to: LoanStatus | null;
+  rule: RuleRef | null;
+  ruleSetVersion: string | null;
+  facts: Record<string, unknown> | null;
+  detail: Record<string, unknown> | null;
+  snapshot: {
+    status: LoanStatus;
+    paidPoisha: Poisha;
+    creditPoisha: Poisha;
+    installments: Pick<InstallmentState, 'seq' | 'status' | 'paidPoisha' | 'paidAt' | 'lateByMs'>[];
+  };
+  payment: (PaymentInput & { outcome: 'applied' | 'held' | 'refunded'; allocations: Allocation[]; excessPoisha: Poisha; late: boolean }) | null;
+  blacklist: 'list' | 'settle' | null;
+  closedReason: string | null;
+}
+
+export interface ReminderRequest {
+  loanId: string;
+  loanCode: string;
+  borrowerId: string;
+  seq: number;
+  reminder: string;
+  dueAt: EpochMs;
+  dueDate: DhakaDate;
+  amountDuePoisha: Poisha;
+  at: EpochMs;
 }

@@ -23,7 +23,7 @@ export async function evaluateDefault(set: PolicySet, facts: Record<string, unkn
     fired.find((r) => r.event?.type === 'blacklist') ?? fired.find((r) => r.event?.type === 'default') ?? null;
   const rule = strongest ? file.content.rules.find((r) => r.name === strongest.name)! : null;
   return {
-    escalation: rule ? rule.event.type : null,
+    escalation: rule ? (rule.event.type as 'default' | 'blacklist') : null,
     rule: rule ? { kind: 'default', rule: rule.name, version: file.version } : null,
     reason: rule ? (rule.event.params?.reason ?? rule.name) : null,
     fired: fired.map((r) => String(r.name)),

@@ -1,0 +1,22 @@
+// Activities come from a factory that takes their dependencies: the worker wires the real ones,
+// tests pass their own. Workflows import only the type of what this returns.
+import type { Sql } from '../db/client';
+import type { PolicyStore } from '../policy/policy-store';
+import { createDisbursementActivities } from './disbursement';
+import { createLoanEventActivities } from './loan-events';
+import { createReminderActivities } from './reminders';
+import { createRuleActivities } from './rules';
+
+export interface ActivityDeps {
+  sql: Sql;
+  policy: PolicyStore;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createDisbursementActivities(deps),
+    ...createLoanEventActivities(deps),
+    ...createReminderActivities(deps),
+    ...createRuleActivities(deps),
+  };
+}

@@ -1,0 +1,43 @@
+// The one place a PostgreSQL client is made: type parsers, application name, pool size, TLS.
+import { readFileSync } from 'node:fs';
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+
+export interface DbOptions {
+  url: string;
+  ssl?: 'disable' | 'require' | 'verify-full';
+  sslCa?: string;
+  max?: number;
+  application?: string;
+}
+
+export function createSql(opts: DbOptions): Sql {
+  const ssl =
+    opts.ssl === 'require'
+      ? { rejectUnauthorized: false }
+      : opts.ssl === 'verify-full'
+        ? { rejectUnauthorized: true, ...(opts.sslCa ? { ca: readFileSync(opts.sslCa, 'utf8') } : {}) }
+        : false;
+  return postgres(opts.url, {
+    max: opts.max ?? 10,
+    ssl,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    onnotice: () => {},
+    connection: { application_name: opts.application ?? 'asrayon' },
+    types: {
+      // bigint columns hold poisha; they fit in a double exactly up to 2^53 (≈ 90 trillion taka).
+      bigint: {
+        to: 20,
+        from: [20],
+        serialize: (x: number | bigint) => x.toString(),
+        parse: (x: string) => {
+          const n = Number(x);
+          if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${x} does not fit a safe integer`);
+          return n;
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,88 @@
+// Runs the Temporal CLI dev server as a child process with its state in the data folder, and waits
+// for it with our own readiness check (the SDK's 5 s is too short on a 2-core machine).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { say } from './log';
+import { choosePort } from './ports';
+import { provisionTemporalCli } from './temporal-cli';
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | null;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  dataDir: string;
+  /** Keep state in `<dataDir>/temporal.db`; false gives an in-memory server (tests). */
+  persist?: boolean;
+  ui?: boolean;
+  port?: number;
+  uiPort?: number;
+  readyTimeoutMs?: number;
+}
+
+export async function waitForTemporal(address: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`Temporal dev server exited with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace: 'default' });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = (err as Error).message;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Temporal at ${address} was not ready after ${Math.round(timeoutMs / 1000)} s: ${lastError}`);
+}
+
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const binary = await provisionTemporalCli();
+  await mkdir(opts.dataDir, { recursive: true });
+  const persist = opts.persist ?? true;
+  const port = await choosePort(opts.dataDir, 'temporal', opts.port ?? 7233);
+  const uiPort = opts.ui === false ? null : await choosePort(opts.dataDir, 'temporal-ui', opts.uiPort ?? port + 1000, [port]);
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+  if (persist) args.push('--db-filename', path.join(opts.dataDir, 'temporal.db'));
+  if (uiPort === null) args.push('--headless');
+  else args.push('--ui-port', String(uiPort));
+
+  const logFile = path.join(opts.dataDir, 'temporal.log');
+  const log = createWriteStream(logFile, { flags: 'a' });
+  say('temporal', `starting dev server on 127.0.0.1:${port}${persist ? ` (state in ${path.join(opts.dataDir, 'temporal.db')})` : ''}; log: ${logFile}`);
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitForTemporal(address, opts.readyTimeoutMs ?? 90_000, child);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}; see ${logFile}`);
+  }
+
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(killer);
+        log.end();
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  return { address, uiUrl: uiPort === null ? null : `http://127.0.0.1:${uiPort}`, process: child, stop };
+}

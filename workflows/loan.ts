@@ -1,0 +1,320 @@
+// One workflow per loan, for the loan's whole life: disbursement, reminders, deadlines, grace,
+// default and blacklisting, payments, closing. Deterministic: time is the workflow's clock, policy
+// arrives through activities, and every change is written through to PostgreSQL in order.
+import {
+  ApplicationFailure,
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import {
+  applyMoney,
+  defaultFacts,
+  deriveStatus,
+  dueReminders,
+  initialState,
+  installSchedule,
+  isTerminal,
+  mustHold,
+  nextTimer,
+  paidTotal,
+  recordDecision,
+  view,
+  type LoanState,
+} from '../domain/loan-state';
+import type { LoanEventRecord, LoanStatus, LoanView, NextTimer, PaymentInput, PaymentResult, RuleRef } from '../domain/types';
+import { BUSINESS_FAILURES, closeUpdate, decideHeldPaymentUpdate, payUpdate, viewQuery, type LoanWorkflowArgs } from './loan-definitions';
+
+const acts = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...BUSINESS_FAILURES] },
+});
+
+type EventFields = Partial<Omit<LoanEventRecord, 'loanId' | 'key' | 'version' | 'snapshot'>> & Pick<LoanEventRecord, 'kind' | 'actor'>;
+
+export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
+  const state: LoanState = args.state ?? initialState(args.input);
+  if (args.state) state.runs += 1;
+  const loanId = state.input.loanId;
+  const dirty = new Set<number>();
+  let changes = 0;
+  let writes: Promise<unknown> = Promise.resolve();
+
+  /** Queues a write; writes run one at a time, in the order the changes happened. */
+  function enqueue<T>(write: () => Promise<T>): Promise<T> {
+    const next = writes.then(write);
+    writes = next.catch(() => undefined);
+    return next;
+  }
+
+  function persist(fields: EventFields): Promise<void> {
+    state.eventSeq += 1;
+    const record: LoanEventRecord = {
+      loanId,
+      key: `e${state.eventSeq}`,
+      version: state.eventSeq,
+      at: Date.now(),
+      from: null,
+      to: null,
+      rule: null,
+      ruleSetVersion: state.policy?.ruleSetVersion ?? null,
+      facts: null,
+      detail: null,
+      payment: null,
+      blacklist: null,
+      closedReason: null,
+      ...fields,
+      snapshot: {
+        status: state.status,
+        paidPoisha: paidTotal(state),
+        creditPoisha: state.creditPoisha,
+        installments: state.installments
+          .filter((i) => dirty.has(i.seq))
+          .map(({ seq, status, paidPoisha, paidAt, lateByMs }) => ({ seq, status, paidPoisha, paidAt, lateByMs })),
+      },
+    };
+    dirty.clear();
+    changes += 1;
+    return enqueue(() => acts.persistLoanEvent(record));
+  }
+
+  /** Moves the loan to the status its installments imply, recording why; persists either way. */
+  function settleStatus(fields: EventFields, reason: string, rule: RuleRef | null, facts: Record<string, unknown>): Promise<void> {
+    const from = state.status;
+    const to = deriveStatus(state);
+    recordDecision(state, Date.now(), to, reason, rule, facts, fields.actor);
+    const blacklist = from !== 'settled' && to === 'settled' ? 'settle' : null;
+    return persist({ ...fields, from, to: state.status, rule, facts, blacklist: fields.blacklist ?? blacklist, detail: { reason, ...fields.detail } });
+  }
+
+  function paymentResult(p: PaymentInput, outcome: PaymentResult['outcome'], money: Omit<PaymentResult, 'trxId' | 'outcome' | 'duplicate' | 'statusAfter'>): PaymentResult {
+    return { trxId: p.trxId, outcome, duplicate: false, ...money, statusAfter: state.status };
+  }
+
+  setHandler(viewQuery, () => view(state));
+
+  setHandler(
+    payUpdate,
+    async (p) => {
+      if (state.payments[p.trxId]) return { ...state.payments[p.trxId]!, duplicate: true };
+      await condition(() => state.policy !== null || isTerminal(state.status));
+      const seen = state.payments[p.trxId];
+      if (seen) return { ...seen, duplicate: true };
+      if (isTerminal(state.status)) throw ApplicationFailure.create({ type: 'LoanClosed', message: `loan is ${state.status}` });
+
+      if (mustHold(state)) {
+        state.held[p.trxId] = p;
+        const result = paymentResult(p, 'held', { allocations: [], excessPoisha: 0, late: true });
+        state.payments[p.trxId] = result;
+        await persist({
+          kind: 'payment_held',
+          actor: p.recordedBy,
+          rule: state.policy!.refs.lateAcceptance,
+          facts: { lateAcceptance: 'hold', overdueInstallments: state.installments.filter((i) => i.status === 'overdue').map((i) => i.seq) },
+          payment: { ...p, outcome: 'held', allocations: [], excessPoisha: 0, late: true },
+        });
+        return result;
+      }
+
+      const money = applyMoney(state, p);
+      money.allocations.forEach((a) => dirty.add(a.seq));
+      const write = settleStatus(
+        { kind: 'payment', actor: `payment:${p.trxId}`, payment: { ...p, outcome: 'applied', ...money } },
+        'payment received',
+        money.late ? state.policy!.refs.lateAcceptance : null,
+        { trxId: p.trxId, amountPoisha: p.amountPoisha, paidAt: p.paidAt, late: money.late },
+      );
+      const result = paymentResult(p, 'applied', money);
+      state.payments[p.trxId] = result;
+      await write;
+      return result;
+    },
+    {
+      validator: (p) => {
+        if (typeof p?.trxId !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(p.trxId)) {
+          throw new Error('trxId must be 1–64 letters, digits or . _ : -');
+        }
+        if (p.loanId !== loanId) throw new Error(`payment is for loan ${String(p.loanId)}, not ${loanId}`);
+        if (state.payments[p.trxId]) return; // a repeat is answered with the first result, not refused
+        if (!Number.isSafeInteger(p.amountPoisha) || p.amountPoisha <= 0) throw new Error('amountPoisha must be a positive whole number');
+        if (!Number.isFinite(p.paidAt) || p.paidAt <= 0) throw new Error('paidAt must be a time');
+        if (typeof p.recordedBy !== 'string' || !p.recordedBy) throw new Error('recordedBy is required');
+        if (isTerminal(state.status)) throw new Error(`loan is ${state.status}; it takes no more payments`);
+      },
+    },
+  );
+
+  setHandler(
+    decideHeldPaymentUpdate,
+    async (d) => {
+      const p = state.held[d.trxId]!;
+      delete state.held[d.trxId];
+      if (!d.accept) {
+        const result = { ...state.payments[d.trxId]!, outcome: 'held' as const, statusAfter: state.status };
+        await persist({ kind: 'held_decided', actor: d.by, detail: { accept: false, note: d.note }, payment: { ...p, outcome: 'refunded', allocations: [], excessPoisha: 0, late: true } });
+        return result;
+      }
+      const money = applyMoney(state, p);
+      money.allocations.forEach((a) => dirty.add(a.seq));
+      const write = settleStatus(
+        { kind: 'held_decided', actor: d.by, detail: { accept: true, note: d.note }, payment: { ...p, outcome: 'applied', ...money } },
+        `held payment accepted by ${d.by}`,
+        null,
+        { trxId: p.trxId, amountPoisha: p.amountPoisha },
+      );
+      const result = paymentResult(p, 'applied', money);
+      state.payments[d.trxId] = result;
+      await write;
+      return result;
+    },
+    {
+      validator: (d) => {
+        if (!state.held[d?.trxId]) throw new Error(`no held payment ${String(d?.trxId)} on this loan`);
+        if (!d.by || typeof d.note !== 'string') throw new Error('by and note are required');
+      },
+    },
+  );
+
+  setHandler(
+    closeUpdate,
+    async (req) => {
+      const to: LoanStatus = req.kind === 'write_off' ? 'written_off' : 'cancelled';
+      const from = state.status;
+      recordDecision(state, Date.now(), to, req.reason, null, { outstandingPoisha: state.totalOwedPoisha - paidTotal(state) }, req.by);
+      await persist({ kind: 'closed', actor: req.by, from, to, closedReason: req.reason, detail: { reason: req.reason } });
+      return view(state);
+    },
+    {
+      validator: (req) => {
+        if (req?.kind !== 'write_off' && req?.kind !== 'cancel') throw new Error('kind must be write_off or cancel');
+        if (typeof req.reason !== 'string' || req.reason.trim().length < 5) throw new Error('a reason of at least 5 characters is required');
+        if (typeof req.by !== 'string' || !req.by) throw new Error('by (the officer) is required');
+        if (isTerminal(state.status)) throw new Error(`loan is already ${state.status}`);
+      },
+    },
+  );
+
+  // 1. Disbursement: policy resolved and pinned, schedule generated and stored.
+  if (!state.policy && !isTerminal(state.status)) {
+    try {
+      const { policy, schedule } = await acts.recordDisbursement(state.input);
+      installSchedule(state, policy, schedule);
+      recordDecision(state, Date.now(), 'active', 'loan disbursed; schedule generated', policy.refs.product, {
+        principalPoisha: state.input.principalPoisha,
+        totalOwedPoisha: schedule.totalOwedPoisha,
+        installments: schedule.installments.length,
+      }, state.input.disbursedBy);
+      changes += 1;
+    } catch (err) {
+      const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
+      if (!failure || !BUSINESS_FAILURES.includes(failure.type as never)) throw err;
+      const from = state.status;
+      recordDecision(state, Date.now(), 'cancelled', failure.message, null, {}, 'system');
+      await persist({ kind: 'closed', actor: 'system', from, to: 'cancelled', closedReason: failure.message });
+      return view(state);
+    }
+  }
+
+  // 2. Life: wake for the next timer or any change, act, repeat until the loan is finished.
+  while (!isTerminal(state.status)) {
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || (args.maxHistoryEvents && info.historyLength > args.maxHistoryEvents)) {
+      await condition(allHandlersFinished);
+      await writes;
+      await continueAsNew<typeof loanWorkflow>({ input: state.input, state, maxHistoryEvents: args.maxHistoryEvents });
+    }
+    const next = nextTimer(state);
+    const now = Date.now();
+    if (next && next.at <= now) {
+      await act(next, now);
+      continue;
+    }
+    const seen = changes;
+    if (next) await condition(() => changes !== seen || isTerminal(state.status), next.at - now);
+    else await condition(() => changes !== seen || isTerminal(state.status));
+  }
+
+  await condition(allHandlersFinished);
+  await writes;
+  return view(state);
+
+  async function act(next: NextTimer, now: number): Promise<void> {
+    const policy = state.policy!;
+    const inst = next.seq === null ? null : state.installments.find((i) => i.seq === next.seq)!;
+    switch (next.kind) {
+      case 'reminder': {
+        const { send, skip } = dueReminders(state, inst!.seq, now);
+        inst!.remindersSent.push(...skip, ...(send ? [send] : []));
+        changes += 1;
+        if (send) {
+          const request = {
+            loanId,
+            loanCode: state.input.loanCode,
+            borrowerId: state.input.borrowerId,
+            seq: inst!.seq,
+            reminder: send,
+            dueAt: inst!.dueAt,
+            dueDate: inst!.dueDate,
+            amountDuePoisha: inst!.amountPoisha - inst!.paidPoisha,
+            at: now,
+          };
+          void enqueue(() => acts.queueReminder(request));
+        }
+        return;
+      }
+      case 'deadline': {
+        inst!.status = 'in_grace';
+        dirty.add(inst!.seq);
+        await settleStatus(
+          { kind: 'installment', actor: `rule:${policy.refs.grace.rule}`, detail: { seq: inst!.seq } },
+          `installment ${inst!.seq} unpaid at its deadline; grace until ${new Date(inst!.dueAt + policy.graceMs).toISOString()}`,
+          policy.refs.grace,
+          { seq: inst!.seq, dueAt: inst!.dueAt, remainingPoisha: inst!.amountPoisha - inst!.paidPoisha, graceMs: policy.graceMs, now },
+        );
+        return;
+      }
+      case 'grace_end': {
+        inst!.status = 'overdue';
+        dirty.add(inst!.seq);
+        state.lastReviewAt = null; // examine the default rules right away
+        await settleStatus(
+          { kind: 'installment', actor: `rule:${policy.refs.grace.rule}`, detail: { seq: inst!.seq } },
+          `installment ${inst!.seq} still unpaid when grace ended`,
+          policy.refs.grace,
+          { seq: inst!.seq, dueAt: inst!.dueAt, remainingPoisha: inst!.amountPoisha - inst!.paidPoisha, graceMs: policy.graceMs, now },
+        );
+        return;
+      }
+      case 'review': {
+        const facts = defaultFacts(state, now);
+        const result = await acts.evaluateDefaultRules(facts);
+        state.lastReviewAt = now;
+        changes += 1;
+        // A payment may have arrived while the rules ran; escalate only on money still overdue.
+        const stillOverdue = state.installments.some((i) => i.status === 'overdue');
+        if (!stillOverdue || !result.escalation || !result.rule) return;
+        if (result.escalation === 'blacklist' && !state.blacklisted) {
+          state.blacklisted = true;
+          state.everBlacklisted = true;
+          state.defaulted = true;
+        } else if (result.escalation === 'default' && !state.defaulted && !state.blacklisted) {
+          state.defaulted = true;
+        } else {
+          return;
+        }
+        await settleStatus(
+          { kind: 'status', actor: `rule:${result.rule.rule}`, ruleSetVersion: result.ruleSetVersion, blacklist: result.escalation === 'blacklist' ? 'list' : null, detail: { fired: result.fired } },
+          result.reason ?? result.rule.rule,
+          result.rule,
+          result.facts,
+        );
+        return;
+      }
+    }
+  }
+}
