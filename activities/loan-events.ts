@@ -60,7 +60,7 @@ export function createLoanEventActivities({ sql }: ActivityDeps) {
           }));
           await tx`
             UPDATE installments AS i SET status = r.status, paid_poisha = r.paid_poisha, paid_at = r.paid_at, late_by_ms = r.late_by_ms
-            FROM json_to_recordset(${JSON.stringify(rows)}::json)
+            FROM jsonb_to_recordset(${tx.json(rows as never)})
               AS r(seq integer, status text, paid_poisha bigint, paid_at timestamptz, late_by_ms bigint)
             WHERE i.loan_id = ${e.loanId} AND i.seq = r.seq`;
         }

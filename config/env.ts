@@ -35,6 +35,7 @@ export const envSchema = z.object({
   TEMPORAL_API_KEY: optionalText,
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  TEMPORAL_UI_URL: optionalText,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

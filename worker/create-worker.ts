@@ -1,0 +1,32 @@
+import { createRequire } from 'node:module';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Sql } from '../db/client';
+import type { PolicyStore } from '../policy/policy-store';
+import type { TemporalTarget } from '../temporal/connection-options';
+
+const require = createRequire(import.meta.url);
+export const WORKFLOWS_PATH = require.resolve('../workflows/index.ts');
+
+export interface LoanWorkerOptions {
+  target: TemporalTarget;
+  taskQueue: string;
+  sql: Sql;
+  policy: PolicyStore;
+  /** A pre-built workflow bundle (tests build one once); otherwise the workflows are bundled now. */
+  workflowBundle?: { code: string };
+  tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>>;
+}
+
+export async function createLoanWorker(opts: LoanWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: opts.target.address, tls: opts.target.tls, apiKey: opts.target.apiKey });
+  const worker = await Worker.create({
+    connection,
+    namespace: opts.target.namespace,
+    taskQueue: opts.taskQueue,
+    activities: createActivities({ sql: opts.sql, policy: opts.policy }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...opts.tuning,
+  });
+  return { worker, connection };
+}

@@ -1,0 +1,18 @@
+// The Temporal worker process: runs loan workflows and their activities until SIGINT/SIGTERM.
+import { parseEnv } from '../config/env';
+import { createSql } from '../db/client';
+import { PolicyStore } from '../policy/policy-store';
+import { temporalTarget } from '../temporal/connection-options';
+import { createLoanWorker } from './create-worker';
+
+const env = parseEnv();
+const sql = createSql({ url: env.DATABASE_URL!, ssl: env.DATABASE_SSL, sslCa: env.DATABASE_SSL_CA, max: env.DATABASE_POOL_MAX, application: 'asrayon-worker' });
+const policy = await PolicyStore.open(env.rulesDir, {
+  onRefused: (r) => console.error(`[rules] refused ${r.file}${r.path ? ` at ${r.path}` : ''}: ${r.reason} — the previous good version stays in force`),
+});
+const { worker, connection } = await createLoanWorker({ target: temporalTarget(env), taskQueue: env.TEMPORAL_TASK_QUEUE, sql, policy });
+console.error(`[worker] polling task queue ${env.TEMPORAL_TASK_QUEUE} on ${env.TEMPORAL_ADDRESS} (policy ${(await policy.get()).version})`);
+await worker.run(); // resolves after shutdown() — the SDK handles SIGINT/SIGTERM itself
+await connection.close();
+await sql.end({ timeout: 5 });
+console.error('[worker] stopped');
