@@ -11,8 +11,8 @@ import type { Sql } from '../db/client';
 import { disburseLoan, type DisburseRequest, type LoanRuntime } from '../loans/disburse-loan';
 import { PolicyStore } from '../policy/policy-store';
 import { createLoanWorker } from '../worker/create-worker';
-import { loanWorkflowId, payUpdate, viewQuery } from '../workflows/loan-definitions';
-import type { LoanInput, LoanView, PaymentInput } from '../domain/types';
+import { closeUpdate, loanWorkflowId, payUpdate, viewQuery } from '../workflows/loan-definitions';
+import type { CloseRequest, LoanInput, LoanView, PaymentInput, PaymentResult } from '../domain/types';
 import { createTestDb, type TestDb } from './test-db';
 
 export const FIXTURE_RULES = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), 'fixtures/rules-fast');
@@ -55,9 +55,12 @@ export interface Harness extends LoanRuntime {
   worker: Worker;
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
-  disburse(req: Partial<DisburseRequest> & { borrowerId: string }): Promise<LoanInput>;
+  disburse(req: Partial<DisburseRequest> & { borrowerId: string }, rt?: { maxHistoryEvents?: number }): Promise<LoanInput>;
   view(loanId: string): Promise<LoanView>;
-  pay(loanId: string, p: Partial<PaymentInput> & { amountPoisha: number }): Promise<import('../domain/types').PaymentResult>;
+  pay(loanId: string, p: Partial<PaymentInput> & { amountPoisha: number }): Promise<PaymentResult>;
+  closeLoan(loanId: string, req: CloseRequest): Promise<LoanView>;
+  /** Ends a loan a test no longer watches, so its timers stop. */
+  cancel(loanId: string): Promise<void>;
   waitFor(loanId: string, check: (v: LoanView) => boolean, timeoutMs?: number): Promise<LoanView>;
   close(): Promise<void>;
 }
@@ -107,13 +110,17 @@ export async function createHarness(opts: { rulesDir?: string; maxHistoryEvents?
     worker: undefined as unknown as Worker,
     startWorker,
     stopWorker,
-    disburse: (req) =>
-      disburseLoan(h, { productCode: 'FAST', principalPoisha: 300_000, disbursedAt: Date.now(), disbursedBy: 'uco-test', ...req }),
+    disburse: (req, rt) =>
+      disburseLoan({ ...h, ...rt }, { productCode: 'FAST', principalPoisha: 300_000, disbursedAt: Date.now(), disbursedBy: 'uco-test', ...req }),
     view: (loanId) => temporal.workflow.getHandle(loanWorkflowId(loanId)).query(viewQuery),
     pay: (loanId, p) =>
       temporal.workflow.getHandle(loanWorkflowId(loanId)).executeUpdate(payUpdate, {
         args: [{ loanId, trxId: `TRX${randomUUID().slice(0, 8)}`, paidAt: Date.now(), provider: 'bkash', recordedBy: 'bkash-webhook', ...p }],
       }),
+    closeLoan: (loanId, req) => temporal.workflow.getHandle(loanWorkflowId(loanId)).executeUpdate(closeUpdate, { args: [req] }),
+    cancel: async (loanId) => {
+      await h.closeLoan(loanId, { kind: 'cancel', reason: 'test finished', by: 'test' }).catch(() => undefined);
+    },
     waitFor: async (loanId, check, timeoutMs = 40_000) => {
       const deadline = Date.now() + timeoutMs;
       let last: LoanView | null = null;
@@ -136,4 +143,15 @@ export async function createHarness(opts: { rulesDir?: string; maxHistoryEvents?
   };
   await startWorker();
   return h;
+}
+
+/** The reason an update was refused (Temporal wraps it as the cause of WorkflowUpdateFailedError). */
+export async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as Error & { cause?: Error };
+    return e.cause?.message ?? e.message;
+  }
+  throw new Error('expected the update to be refused, but it was accepted');
 }
