@@ -111,6 +111,12 @@ export interface LoanInput extends LoanFacts {
   principalPoisha: Poisha;
   disbursedAt: EpochMs;
   disbursedBy: string;
+  /**
+   * Payments made before the loan entered Asrayon (a paper ledger being migrated). The workflow
+   * replays them in time order among its own timers, so an installment paid on time on paper
+   * never passes through grace here.
+   */
+  priorPayments?: PaymentInput[];
 }
 
 export interface Allocation {

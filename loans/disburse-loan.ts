@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Sql } from '../db/client';
-import type { EpochMs, LoanInput } from '../domain/types';
+import type { EpochMs, LoanInput, PaymentInput } from '../domain/types';
 import { loanWorkflowId, type LoanWorkflowArgs } from '../workflows/loan-definitions';
 
 export class DisbursementRefused extends Error {
@@ -24,6 +24,7 @@ export interface DisburseRequest {
   principalPoisha: number;
   disbursedAt: EpochMs;
   disbursedBy: string;
+  priorPayments?: PaymentInput[];
 }
 
 export interface LoanRuntime {
@@ -45,6 +46,17 @@ export async function disburseLoan(rt: LoanRuntime, req: DisburseRequest): Promi
   if (!Number.isSafeInteger(req.principalPoisha) || req.principalPoisha <= 0) {
     throw new DisbursementRefused('principal must be a positive whole number of poisha', 'principalPoisha');
   }
+  const seen = new Set<string>();
+  (req.priorPayments ?? []).forEach((p, i) => {
+    if (!Number.isSafeInteger(p.amountPoisha) || p.amountPoisha <= 0) {
+      throw new DisbursementRefused(`prior payment ${i + 1}: amount must be a positive whole number of poisha`, `priorPayments[${i}].amountPoisha`);
+    }
+    if (!(p.paidAt >= req.disbursedAt && p.paidAt <= Date.now())) {
+      throw new DisbursementRefused(`prior payment ${i + 1}: paid before disbursement or in the future`, `priorPayments[${i}].paidAt`);
+    }
+    if (seen.has(p.trxId)) throw new DisbursementRefused(`prior payment ${i + 1}: transaction id ${p.trxId} repeated`, `priorPayments[${i}].trxId`);
+    seen.add(p.trxId);
+  });
   const loanId = req.loanId ?? randomUUID();
   const input = await rt.sql.begin(async (tx) => {
     const [b] = await tx<{ society_id: string; office_id: string; district_id: string }[]>`
@@ -65,6 +77,7 @@ export async function disburseLoan(rt: LoanRuntime, req: DisburseRequest): Promi
       principalPoisha: req.principalPoisha,
       disbursedAt: req.disbursedAt,
       disbursedBy: req.disbursedBy,
+      ...(req.priorPayments?.length ? { priorPayments: req.priorPayments.map((p) => ({ ...p, loanId })) } : {}),
     };
     await tx`
       INSERT INTO loans (id, code, borrower_id, society_id, office_id, district_id, product_code, principal_poisha, status,

@@ -207,3 +207,25 @@ describe('continue-as-new', () => {
     await h.cancel(loan.loanId);
   });
 });
+
+describe('a loan migrated from the paper ledger', () => {
+  it('replays its earlier payments in time order, so installments paid on time never enter grace', async () => {
+    const borrowerId = await addBorrower(h.sql);
+    const disbursedAt = Date.now() - 9_000; // installments fell due 5 s and 1 s ago; the third is 3 s ahead
+    const loan = await h.disburse({
+      borrowerId,
+      disbursedAt,
+      priorPayments: [
+        { loanId: '', trxId: 'PAPER-2', amountPoisha: INSTALLMENT, paidAt: disbursedAt + 7_000, provider: 'cash', recordedBy: 'ledger-import' },
+        { loanId: '', trxId: 'PAPER-1', amountPoisha: INSTALLMENT, paidAt: disbursedAt + 3_000, provider: 'cash', recordedBy: 'ledger-import' },
+      ],
+    });
+    const v = await h.waitFor(loan.loanId, (x) => x.paidPoisha === 2 * INSTALLMENT);
+    expect(v.status).toBe('active');
+    expect(v.decisions.map((d) => d.to)).toEqual(['active']);
+    expect(v.installments.slice(0, 2).map((i) => [i.status, i.lateByMs])).toEqual([['paid', 0], ['paid', 0]]);
+    const rows = await h.sql`SELECT trx_id, provider FROM payments WHERE loan_id = ${loan.loanId} ORDER BY paid_at`;
+    expect(rows).toEqual([{ trx_id: 'PAPER-1', provider: 'cash' }, { trx_id: 'PAPER-2', provider: 'cash' }]);
+    await h.cancel(loan.loanId);
+  });
+});

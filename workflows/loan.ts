@@ -92,6 +92,28 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
     return persist({ ...fields, from, to: state.status, rule, facts, blacklist: fields.blacklist ?? blacklist, detail: { reason, ...fields.detail } });
   }
 
+  /** Applies a payment the policy accepts: money to installments, status, write-through. */
+  async function receive(p: PaymentInput): Promise<PaymentResult> {
+    const money = applyMoney(state, p);
+    money.allocations.forEach((a) => dirty.add(a.seq));
+    const write = settleStatus(
+      { kind: 'payment', actor: `payment:${p.trxId}`, payment: { ...p, outcome: 'applied', ...money } },
+      'payment received',
+      money.late ? state.policy!.refs.lateAcceptance : null,
+      { trxId: p.trxId, amountPoisha: p.amountPoisha, paidAt: p.paidAt, late: money.late },
+    );
+    const result = paymentResult(p, 'applied', money);
+    state.payments[p.trxId] = result;
+    await write;
+    return result;
+  }
+
+  /** The earliest migrated payment not yet applied. */
+  function nextPriorPayment(): PaymentInput | null {
+    const pending = (state.input.priorPayments ?? []).filter((p) => !state.payments[p.trxId]);
+    return pending.sort((a, b) => a.paidAt - b.paidAt)[0] ?? null;
+  }
+
   function paymentResult(p: PaymentInput, outcome: PaymentResult['outcome'], money: Omit<PaymentResult, 'trxId' | 'outcome' | 'duplicate' | 'statusAfter'>): PaymentResult {
     return { trxId: p.trxId, outcome, duplicate: false, ...money, statusAfter: state.status };
   }
@@ -121,18 +143,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
         return result;
       }
 
-      const money = applyMoney(state, p);
-      money.allocations.forEach((a) => dirty.add(a.seq));
-      const write = settleStatus(
-        { kind: 'payment', actor: `payment:${p.trxId}`, payment: { ...p, outcome: 'applied', ...money } },
-        'payment received',
-        money.late ? state.policy!.refs.lateAcceptance : null,
-        { trxId: p.trxId, amountPoisha: p.amountPoisha, paidAt: p.paidAt, late: money.late },
-      );
-      const result = paymentResult(p, 'applied', money);
-      state.payments[p.trxId] = result;
-      await write;
-      return result;
+      return receive(p);
     },
     {
       validator: (p) => {
@@ -230,6 +241,11 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
     }
     const next = nextTimer(state);
     const now = Date.now();
+    const prior = nextPriorPayment();
+    if (prior && (!next || prior.paidAt <= next.at)) {
+      await receive(prior);
+      continue;
+    }
     if (next && next.at <= now) {
       await act(next, now);
       continue;
