@@ -61,7 +61,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const logFile = path.join(opts.dataDir, 'temporal.log');
   const log = createWriteStream(logFile, { flags: 'a' });
   say('temporal', `starting dev server on 127.0.0.1:${port}${persist ? ` (state in ${path.join(opts.dataDir, 'temporal.db')})` : ''}; log: ${logFile}`);
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   // Never leave a server behind if this process dies without stopping it.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);

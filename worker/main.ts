@@ -1,4 +1,5 @@
 // The Temporal worker process: runs loan workflows and their activities until SIGINT/SIGTERM.
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseEnv } from '../config/env';
 import { createSql } from '../db/client';
 import { PolicyStore } from '../policy/policy-store';
@@ -6,6 +7,7 @@ import { temporalTarget } from '../temporal/connection-options';
 import { createLoanWorker } from './create-worker';
 
 const env = parseEnv();
+Runtime.install({ logger: new DefaultLogger(env.LOG_LEVEL === 'debug' ? 'DEBUG' : env.LOG_LEVEL === 'info' ? 'WARN' : env.LOG_LEVEL === 'warn' ? 'WARN' : 'ERROR') });
 const sql = createSql({ url: env.DATABASE_URL!, ssl: env.DATABASE_SSL, sslCa: env.DATABASE_SSL_CA, max: env.DATABASE_POOL_MAX, application: 'asrayon-worker' });
 const policy = await PolicyStore.open(env.rulesDir, {
   onRefused: (r) => console.error(`[rules] refused ${r.file}${r.path ? ` at ${r.path}` : ''}: ${r.reason} — the previous good version stays in force`),

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The only file that runs before dependencies exist: checks Node, installs what is missing with
+// `npm ci`, then hands over to the TypeScript entry (start) or to vitest (test). Plain JavaScript.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [command = 'start', ...rest] = process.argv.slice(2);
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(`Asrayon needs Node.js 20.19 or newer; this is ${process.versions.node}.`);
+  process.exit(1);
+}
+
+function depsAreCurrent() {
+  const installed = path.join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(installed)) return false;
+  // npm rewrites node_modules/.package-lock.json on every install; older than the lock file = stale.
+  return statSync(installed).mtimeMs >= statSync(path.join(root, 'package-lock.json')).mtimeMs;
+}
+
+if (!depsAreCurrent()) {
+  console.error('[setup] installing dependencies with npm ci …');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', timeout: 15 * 60_000 });
+  if (result.status !== 0) {
+    console.error('[setup] npm ci failed; see the output above.');
+    process.exit(result.status ?? 1);
+  }
+}
+
+const node = process.execPath;
+const tsx = ['--import', 'tsx'];
+const plans = {
+  start: [...tsx, path.join(root, 'scripts/start.ts'), ...rest],
+  test: [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...rest],
+};
+const args = plans[command];
+if (!args) {
+  console.error(`unknown command "${command}" (start | test)`);
+  process.exit(2);
+}
+
+// `start` runs in its own process group, so Ctrl-C reaches only us and we pass it on: the
+// orchestrator then stops the worker, the HTTP server, Temporal and PostgreSQL in that order
+// (otherwise the terminal would signal PostgreSQL directly, before the worker had finished).
+const child = spawn(node, args, { cwd: root, stdio: 'inherit', detached: command === 'start' });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,130 @@
+// `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, Temporal (dev server unless
+// TEMPORAL_ADDRESS), the worker and the HTTP server as supervised children; `--demo` loads the
+// pilot-shaped demo portfolio. Ctrl-C stops everything in order.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { parseEnv } from '../config/env';
+import { createSql } from '../db/client';
+import { migrate } from '../db/migrate';
+import { resumeDisbursements } from '../loans/disburse-loan';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDb } from '../runtime/embedded-postgres';
+import { say, withTimeout } from '../runtime/log';
+import { supervise, type Supervised } from '../runtime/supervise';
+import { startDevServer, waitForTemporal, type DevServer } from '../runtime/temporal-dev-server';
+import { temporalTarget } from '../temporal/connection-options';
+import { seedDemo } from './demo-portfolio';
+import { PolicyStore } from '../policy/policy-store';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const demo = process.argv.includes('--demo');
+const env = parseEnv();
+const logs = path.join(env.dataDir, 'logs');
+await mkdir(logs, { recursive: true });
+
+let pg: EmbeddedDb | null = null;
+let dev: DevServer | null = null;
+const children: Supervised[] = [];
+let shuttingDown = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    say('asrayon', 'stopping …');
+    await Promise.allSettled(children.map((c) => c.stop()));
+    await Promise.allSettled([dev?.stop(), pg?.stop()]);
+    say('asrayon', 'stopped');
+  }
+  process.exit(code);
+}
+// embedded-postgres installs exit hooks (async-exit-hook) that exit the process on SIGINT before
+// our orderly shutdown runs; this process owns shutdown, so those listeners are replaced.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => void shutdown(0));
+}
+
+try {
+  // 1. PostgreSQL
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    pg = await startEmbeddedPostgres({ dataDir: env.dataDir, port: env.EMBEDDED_PG_PORT });
+    await ensureDatabase(pg.urlFor('postgres'), 'asrayon');
+    databaseUrl = pg.urlFor('asrayon');
+  }
+  const sql = createSql({ url: databaseUrl, ssl: env.DATABASE_SSL, sslCa: env.DATABASE_SSL_CA, max: 4, application: 'asrayon-start' });
+  const applied = await withTimeout('migrations', 120_000, migrate(sql));
+  say('db', applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema is up to date');
+
+  // 2. Temporal
+  let temporalAddress = env.TEMPORAL_ADDRESS;
+  let temporalUi = env.TEMPORAL_UI_URL ?? null;
+  if (!temporalAddress) {
+    dev = await startDevServer({ dataDir: env.dataDir, port: env.TEMPORAL_DEV_PORT, uiPort: env.TEMPORAL_UI_PORT });
+    temporalAddress = dev.address;
+    temporalUi = dev.uiUrl;
+  } else {
+    say('temporal', `using ${temporalAddress} (namespace ${env.TEMPORAL_NAMESPACE})`);
+    if (!env.TEMPORAL_TLS && !env.TEMPORAL_API_KEY) await waitForTemporal(temporalAddress, 30_000);
+  }
+
+  // 3. Worker and HTTP server
+  const childEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}),
+  };
+  const giveUp = (reason: string) => {
+    say('asrayon', `${reason}; stopping. Logs: ${logs}`);
+    void shutdown(1);
+  };
+  children.push(supervise({ name: 'worker', entry: path.join(root, 'worker/main.ts'), env: childEnv, logFile: path.join(logs, 'worker.log'), onGiveUp: giveUp }));
+  children.push(supervise({ name: 'api', entry: path.join(root, 'api/main.ts'), env: childEnv, logFile: path.join(logs, 'api.log'), onGiveUp: giveUp }));
+
+  // 4. Loans whose workflow never started (a crash between the insert and the start), then the demo.
+  const target = temporalTarget(env, temporalAddress);
+  const connection = await Connection.connect({ address: target.address, tls: target.tls, apiKey: target.apiKey });
+  const temporal = new Client({ connection, namespace: target.namespace });
+  const runtime = { sql, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE };
+  const resumed = await resumeDisbursements(runtime);
+  if (resumed) say('loans', `started ${resumed} loan workflow(s) left waiting by an earlier stop`);
+  const appUrl = `http://${env.HOST}:${env.PORT}`;
+  await waitForHttp(`${appUrl}/api/health`, 90_000);
+  if (demo) {
+    const policy = await PolicyStore.open(env.rulesDir);
+    await seedDemo(runtime, policy, (m) => say('demo', m));
+  }
+
+  const line = '─'.repeat(64);
+  process.stderr.write(
+    `\n${line}\n  Asrayon is running\n` +
+      `  App:              ${appUrl}/\n` +
+      `  Health:           ${appUrl}/api/health\n` +
+      `  Temporal Web UI:  ${temporalUi ?? '(external Temporal; none started)'}\n` +
+      `  Temporal gRPC:    ${temporalAddress}  namespace ${env.TEMPORAL_NAMESPACE}\n` +
+      `  PostgreSQL:       ${pg ? `embedded, 127.0.0.1:${pg.port}, data in ${path.join(env.dataDir, 'pg')}` : 'DATABASE_URL'}\n` +
+      `  Logs:             ${logs}\n` +
+      `  Ctrl-C stops everything.\n${line}\n\n`,
+  );
+} catch (err) {
+  say('asrayon', `could not start: ${(err as Error).message}`);
+  await shutdown(1);
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      if (res.ok) return;
+      last = `HTTP ${res.status}: ${await res.text()}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s (${last})`);
+}
