@@ -94,13 +94,13 @@ describe('splitEvenly', () => {
         expect(amounts).toHaveLength(parts);
         expect(amounts.reduce((a, b) => a + b, 0)).toBe(total);
         const first = amounts[0]!;
-        for (const a of amounts.slice(0, -1)) expect(a).toBe(first);
+        expect(amounts.slice(0, -1).every((a) => a === first)).toBe(true);
         const extra = amounts[parts - 1]! - first;
         expect(extra).toBe(total % parts);
         expect(extra).toBeGreaterThanOrEqual(0);
         expect(extra).toBeLessThan(parts);
-        for (const a of amounts) expect(Number.isInteger(a)).toBe(true);
-        if (total >= parts) for (const a of amounts) expect(a).toBeGreaterThan(0);
+        expect(amounts.every(Number.isInteger)).toBe(true);
+        if (total >= parts) expect(amounts.every((a) => a > 0)).toBe(true);
       }),
     );
   });

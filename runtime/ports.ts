@@ -59,3 +59,15 @@ export async function choosePort(dataDir: string, name: string, preferred: numbe
   }
   return chosen;
 }
+
+/** Drops a remembered port (it turned out to be taken), so the next choice starts afresh. */
+export async function forgetPort(dataDir: string, name: string): Promise<void> {
+  const file = path.join(dataDir, 'ports.json');
+  try {
+    const remembered = JSON.parse(await readFile(file, 'utf8')) as Record<string, number>;
+    delete remembered[name];
+    await writeFile(file, JSON.stringify(remembered, null, 2));
+  } catch {
+    // nothing remembered
+  }
+}

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { say } from './log';
-import { choosePort } from './ports';
+import { choosePort, forgetPort } from './ports';
 import { provisionTemporalCli } from './temporal-cli';
 
 export interface DevServer {
@@ -50,8 +50,24 @@ export async function waitForTemporal(address: string, timeoutMs: number, child?
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
   const binary = await provisionTemporalCli();
   await mkdir(opts.dataDir, { recursive: true });
+  // Two instances starting at the same moment can both see a port free; the loser's server exits
+  // at once, and we try again on a fresh port.
+  for (let attempt = 1; ; attempt++) {
+    const port = await choosePort(opts.dataDir, 'temporal', attempt === 1 ? (opts.port ?? 7233) : undefined, attempt === 1 ? [] : [opts.port ?? 7233]);
+    try {
+      return await launch(binary, opts, port);
+    } catch (err) {
+      if (!(err instanceof EarlyExit) || attempt >= 3) throw err;
+      await forgetPort(opts.dataDir, 'temporal');
+      say('temporal', `port ${port} was taken at the last moment; trying another`);
+    }
+  }
+}
+
+class EarlyExit extends Error {}
+
+async function launch(binary: string, opts: DevServerOptions, port: number): Promise<DevServer> {
   const persist = opts.persist ?? true;
-  const port = await choosePort(opts.dataDir, 'temporal', opts.port ?? 7233);
   const uiPort = opts.ui === false ? null : await choosePort(opts.dataDir, 'temporal-ui', opts.uiPort ?? port + 1000, [port]);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   if (persist) args.push('--db-filename', path.join(opts.dataDir, 'temporal.db'));
@@ -72,11 +88,16 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const address = `127.0.0.1:${port}`;
   try {
     await waitForTemporal(address, opts.readyTimeoutMs ?? 90_000, child);
+    // Ready could be another server on the same port; ours must still be alive to count.
+    await new Promise((r) => setTimeout(r, 300));
+    if (child.exitCode !== null) throw new Error(`Temporal dev server exited with code ${child.exitCode}`);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}; see ${logFile}`);
+    log.end();
+    const early = child.exitCode !== null && /exited/.test((err as Error).message);
+    const message = `${(err as Error).message}; see ${logFile}`;
+    throw early ? new EarlyExit(message) : new Error(message);
   }
-
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();

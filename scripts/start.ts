@@ -1,6 +1,7 @@
 // `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, Temporal (dev server unless
 // TEMPORAL_ADDRESS), the worker and the HTTP server as supervised children; `--demo` loads the
 // pilot-shaped demo portfolio. Ctrl-C stops everything in order.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ import { PolicyStore } from '../policy/policy-store';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const demo = process.argv.includes('--demo');
+if (existsSync(path.join(root, '.env'))) process.loadEnvFile(path.join(root, '.env'));
 const env = parseEnv();
 const logs = path.join(env.dataDir, 'logs');
 await mkdir(logs, { recursive: true });
