@@ -221,7 +221,7 @@ export function recordDecision(
   return decision;
 }
 
-export function view(s: LoanState): LoanView {
+export function view(s: LoanState, pendingWrites = 0): LoanView {
   const paid = paidTotal(s);
   const next = s.installments.find((i) => i.status !== 'paid');
   return {
@@ -240,5 +240,6 @@ export function view(s: LoanState): LoanView {
     installments: s.installments,
     decisions: s.decisions,
     runsSoFar: s.runs,
+    pendingWrites,
   };
 }

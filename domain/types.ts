@@ -183,6 +183,8 @@ export interface LoanView {
   installments: InstallmentState[];
   decisions: Decision[];
   runsSoFar: number;
+  /** Changes not yet written through to PostgreSQL (0 when the database has caught up). */
+  pendingWrites: number;
 }
 
 export interface CloseRequest {

@@ -127,7 +127,8 @@ export async function createHarness(opts: { rulesDir?: string; maxHistoryEvents?
       while (Date.now() < deadline) {
         try {
           last = await h.view(loanId);
-          if (check(last)) return last;
+          // Only once the database has caught up, so a test may read the tables right after.
+          if (check(last) && last.pendingWrites === 0) return last;
         } catch {
           // not started yet
         }

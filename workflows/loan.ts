@@ -44,10 +44,14 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   const dirty = new Set<number>();
   let changes = 0;
   let writes: Promise<unknown> = Promise.resolve();
+  let pendingWrites = 0;
 
   /** Queues a write; writes run one at a time, in the order the changes happened. */
   function enqueue<T>(write: () => Promise<T>): Promise<T> {
-    const next = writes.then(write);
+    pendingWrites += 1;
+    const next = writes.then(write).finally(() => {
+      pendingWrites -= 1;
+    });
     writes = next.catch(() => undefined);
     return next;
   }
@@ -118,7 +122,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
     return { trxId: p.trxId, outcome, duplicate: false, ...money, statusAfter: state.status };
   }
 
-  setHandler(viewQuery, () => view(state));
+  setHandler(viewQuery, () => view(state, pendingWrites));
 
   setHandler(
     payUpdate,
@@ -198,7 +202,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
       const from = state.status;
       recordDecision(state, Date.now(), to, req.reason, null, { outstandingPoisha: state.totalOwedPoisha - paidTotal(state) }, req.by);
       await persist({ kind: 'closed', actor: req.by, from, to, closedReason: req.reason, detail: { reason: req.reason } });
-      return view(state);
+      return view(state, pendingWrites);
     },
     {
       validator: (req) => {
