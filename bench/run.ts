@@ -1,0 +1,11 @@
+// `npm run bench`: every benchmark in turn, each printing one JSON line.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const benches = ['loan-engine.ts'];
+let failed = 0;
+for (const b of benches) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, b)], { stdio: 'inherit' });
+  if (r.status !== 0) failed += 1;
+}
+process.exit(failed ? 1 : 0);
