@@ -16,7 +16,8 @@ export function dhakaInstant(date: DhakaDate, time = '00:00'): EpochMs {
 }
 
 export function parseDhakaDate(text: string): DhakaDate {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || toDhakaDate(dhakaInstant(text)) !== text) {
+  const instant = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Number.NaN;
+  if (Number.isNaN(instant) || new Date(instant).toISOString().slice(0, 10) !== text) {
     throw new RangeError(`"${text}" is not a calendar date (YYYY-MM-DD)`);
   }
   return text;

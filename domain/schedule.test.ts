@@ -272,6 +272,13 @@ describe('generateSchedule: properties', () => {
             continue;
           }
           if (closed(inst.dueDate)) problems.push(`${inst.seq}: ${inst.dueDate} is not a business day`);
+          if (deadline.shift === 'previous' && dayNumber(inst.dueDate) > dayNumber(nominal)) {
+            // Shifting back would have reached the disbursement day: the first business day after it instead.
+            let d = dayNumber(start) + 1;
+            while (closed(dateOf(d * DAY))) d++;
+            if (inst.dueDate !== dateOf(d * DAY)) problems.push(`${inst.seq}: ${inst.dueDate} is not the first business day after disbursement`);
+            continue;
+          }
           const moved = dayNumber(inst.dueDate) - dayNumber(nominal);
           if (moved * step < 0) problems.push(`${inst.seq}: ${inst.dueDate} moved the wrong way from ${nominal}`);
           else for (let k = 0; k !== moved; k += step) if (!closed(dateOf((dayNumber(nominal) + k) * DAY))) problems.push(`${inst.seq}: skipped business day ${k} days from ${nominal}`);
@@ -282,10 +289,10 @@ describe('generateSchedule: properties', () => {
     );
   });
 
-  it('never makes an installment fall due before disbursement when deadlines move forward', () => {
+  it('never makes an installment fall due on or before the disbursement day, whichever way deadlines move', () => {
     fc.assert(
       fc.property(productArb, disbursedArb, deadlineArb, ({ principal, product }, disbursedAt, deadline) => {
-        const policy = policyFor(product, { ...deadline, shift: deadline.shift === 'previous' ? 'next' : deadline.shift });
+        const policy = policyFor(product, deadline);
         const [first] = generateSchedule(principal, disbursedAt, policy).installments;
         expect(first!.dueAt).toBeGreaterThan(disbursedAt);
       }),

@@ -45,7 +45,9 @@ export function generateSchedule(principal: Poisha, disbursedAt: EpochMs, policy
       unit === 'month'
         ? addMonths(start, n * every, deadline.dueDayOfMonth ?? undefined)
         : addDays(start, n * every * (unit === 'week' ? 7 : 1));
-    const dueDate = shiftToBusinessDay(nominal, deadline.shift, deadline.weekendDays, holidays);
+    let dueDate = shiftToBusinessDay(nominal, deadline.shift, deadline.weekendDays, holidays);
+    // Shifting back must never put a deadline on or before the disbursement day.
+    if (dueDate <= start) dueDate = shiftToBusinessDay(addDays(start, 1), 'next', deadline.weekendDays, holidays);
     return { seq: n, dueDate, dueAt: dhakaInstant(dueDate, deadline.closesAt), amountPoisha };
   });
 

@@ -138,6 +138,19 @@ describe('resolvePolicy with district rules', () => {
     expect(monthly.graceMs).toBe(10 * DAY);
   });
 
+  it('breaks a tie between matching rules of equal priority by their order in the file', async () => {
+    // The district rule has two conditions and the weekly rule one; both at priority 10. The one
+    // written first wins, whichever json-rules-engine happens to finish evaluating first.
+    const twoConditions = () => ({
+      ...floodGrace(10),
+      conditions: { all: [{ fact: 'districtCode', operator: 'equal', value: 'KURIGRAM' }, { fact: 'productCode', operator: 'equal', value: 'ASH-WEEKLY' }] },
+    });
+    const first = (await storeWith((dir) => editJson(dir, 'grace', (j) => j.rules.unshift(twoConditions())))).set;
+    expect((await resolvePolicy(first, loan('ASH-WEEKLY', 'KURIGRAM'))).refs.grace.rule).toBe('kurigram-flood-grace-10');
+    const last = (await storeWith((dir) => editJson(dir, 'grace', (j) => j.rules.push(twoConditions())))).set;
+    expect((await resolvePolicy(last, loan('ASH-WEEKLY', 'KURIGRAM'))).refs.grace.rule).toBe('weekly-grace');
+  });
+
   it('can match on upazila and combine facts', async () => {
     const { set } = await storeWith((dir) =>
       editJson(dir, 'late-payment', (j) =>

@@ -14,7 +14,11 @@ type RuleFile = PolicyFile<ResolutionKind>;
 async function pick(file: { content: RuleFile; version: string; kind: ResolutionKind }, facts: Record<string, unknown>) {
   const engine = new Engine(file.content.rules as never[], { allowUndefinedFacts: false });
   const { results } = await engine.run(facts);
-  const winner = results.filter((r) => r.result).sort((a, b) => (b.priority ?? 1) - (a.priority ?? 1))[0];
+  // Highest priority wins; among equal priorities the rule written first in the file wins.
+  const order = (name: unknown) => file.content.rules.findIndex((r) => r.name === name);
+  const winner = results
+    .filter((r) => r.result)
+    .sort((a, b) => (b.priority ?? 1) - (a.priority ?? 1) || order(a.name) - order(b.name))[0];
   if (!winner) throw new PolicyResolutionError(`no ${file.kind} rule applies to ${JSON.stringify(facts)}`);
   const rule = file.content.rules.find((r) => r.name === winner.name)!;
   const ref: RuleRef = { kind: file.kind, rule: rule.name, version: file.version };
