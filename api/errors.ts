@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from '@hono/zod-openapi';
 
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
@@ -28,6 +29,17 @@ export class ApiError extends Error {
   }
 }
 
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+      message: z.string(),
+      field: z.string().optional(),
+      requestId: z.string(),
+    }),
+  })
+  .openapi('Error');
+
 export function renderError(err: Error, c: Context): Response {
   const requestId = (c.get('requestId' as never) as string | undefined) ?? 'unknown';
   if (err instanceof ApiError) {
@@ -38,4 +50,20 @@ export function renderError(err: Error, c: Context): Response {
   }
   console.error(`[api] ${requestId} unhandled error`, err);
   return c.json({ error: { code: 'INTERNAL', message: 'something went wrong on our side; the request id helps us find it', requestId } }, 500);
+}
+
+/** Turns a failed request validation into the one error shape, naming the first bad field. */
+export function validationHook(result: { success: boolean; error?: z.ZodError; target?: string }, c: Context): Response | undefined {
+  if (result.success || !result.error) return undefined;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.map(String).join('.') || result.target || '';
+  const message = issue.code === 'invalid_type' && issue.input === undefined ? `${field} is required` : `${field}: ${issue.message}`;
+  return renderError(new ApiError('BAD_REQUEST', message, field || undefined), c);
+}
+
+/** Response entries for the OpenAPI document: the error shape under each status. */
+export function errorResponses(...codes: ErrorCode[]) {
+  return Object.fromEntries(
+    codes.map((code) => [ERROR_STATUS[code], { description: code, content: { 'application/json': { schema: ErrorBody } } }]),
+  ) as Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorBody } } }>;
 }

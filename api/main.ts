@@ -11,7 +11,7 @@ const sql = createSql({ url: env.DATABASE_URL!, ssl: env.DATABASE_SSL, sslCa: en
 const target = temporalTarget(env);
 const connection = await Connection.connect({ address: target.address, tls: target.tls, apiKey: target.apiKey, connectTimeout: 10_000 });
 const temporal = new Client({ connection, namespace: target.namespace });
-const app = createApp({ sql, temporal, links: { temporalUi: env.TEMPORAL_UI_URL ?? null } });
+const app = createApp({ sql, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, links: { temporalUi: env.TEMPORAL_UI_URL ?? null } });
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   console.error(`[api] listening on http://${info.address}:${info.port}`);

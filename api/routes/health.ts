@@ -1,5 +1,4 @@
-import type { Hono } from 'hono';
-import type { AppDeps, AppEnv } from '../app';
+import type { App, AppDeps } from '../app-env';
 
 export interface HealthResponse {
   status: 'ok' | 'degraded';
@@ -16,7 +15,7 @@ async function check(what: () => Promise<unknown>, timeoutMs = 3000): Promise<'o
   }
 }
 
-export function registerHealth(app: Hono<AppEnv>, deps: AppDeps): void {
+export function registerHealth(app: App, deps: AppDeps): void {
   app.get('/api/health', async (c) => {
     const [db, temporal] = await Promise.all([
       check(() => deps.sql`SELECT 1`),

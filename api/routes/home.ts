@@ -1,10 +1,9 @@
 // A plain status page until the SvelteKit app (issue 5) takes over "/": loans per office and status,
 // straight from the write-through tables, with a link to the Temporal Web UI.
-import type { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { bnDigits } from '../../domain/bengali';
 import { formatTaka } from '../../domain/money';
-import type { AppDeps, AppEnv } from '../app';
+import type { App, AppDeps } from '../app-env';
 
 const STATUS_BN: Record<string, string> = {
   disbursing: 'বিতরণ চলছে',
@@ -19,7 +18,7 @@ const STATUS_BN: Record<string, string> = {
   cancelled: 'বাতিল',
 };
 
-export function registerHome(app: Hono<AppEnv>, deps: AppDeps): void {
+export function registerHome(app: App, deps: AppDeps): void {
   app.get('/', async (c) => {
     const rows = await deps.sql<{ office: string; status: string; loans: number; owed: number; paid: number }[]>`
       SELECT o.name_bn AS office, l.status, count(*)::int AS loans,

@@ -1,0 +1,55 @@
+// The one place that decides what part of the country a person sees and may change.
+// Everyone reads their own office and everything below it, never sideways or above; a society
+// representative reads only their own society. Direct writes: only records of one's own office
+// (hq_admin: any office, for accounts only).
+import type { Sql } from '../../db/client';
+import { ApiError } from '../errors';
+import type { Actor } from './actor';
+import { roleMay, type WriteAction } from './permissions';
+
+export interface RecordPlace {
+  officeId: string;
+  societyId?: string | null;
+}
+
+/** Ancestors of an office, itself first. */
+export async function lineage(sql: Sql, officeId: string): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    WITH RECURSIVE up(id, parent_id, depth) AS (
+      SELECT id, parent_id, 0 FROM offices WHERE id = ${officeId}
+      UNION ALL
+      SELECT o.id, o.parent_id, up.depth + 1 FROM offices o JOIN up ON o.id = up.parent_id
+    )
+    SELECT id FROM up ORDER BY depth`;
+  return rows.map((r) => r.id);
+}
+
+export async function canRead(sql: Sql, actor: Actor, place: RecordPlace): Promise<boolean> {
+  if (actor.role === 'society_rep') return !!place.societyId && place.societyId === actor.societyId;
+  return (await lineage(sql, place.officeId)).includes(actor.officeId);
+}
+
+/**
+ * Throws NOT_FOUND when the actor may not even see the record (so its existence is not revealed),
+ * FORBIDDEN when they see it but may not change it directly.
+ */
+export async function assertCanWrite(sql: Sql, actor: Actor, action: WriteAction, place: RecordPlace, what: string): Promise<void> {
+  if (!(await canRead(sql, actor, place))) throw new ApiError('NOT_FOUND', `no ${what} here`);
+  if (!roleMay(actor.role, action)) throw new ApiError('FORBIDDEN', `your role (${actor.role}) may not do ${action}`);
+  if (action === 'user.manage' && actor.role === 'hq_admin') return;
+  if (place.officeId !== actor.officeId) {
+    throw new ApiError('FORBIDDEN', `this ${what} belongs to office ${place.officeId}; a change from your office goes through a correction request`);
+  }
+}
+
+export async function assertCanRead(sql: Sql, actor: Actor, place: RecordPlace, what: string): Promise<void> {
+  if (!(await canRead(sql, actor, place))) throw new ApiError('NOT_FOUND', `no ${what} here`);
+}
+
+/** SQL fragment restricting a query's rows to the actor's scope (columns office_id, society_id). */
+export function scopeFilter(sql: Sql, actor: Actor, alias = '') {
+  const p = alias ? `${alias}.` : '';
+  return actor.role === 'society_rep'
+    ? sql`${sql.unsafe(`${p}society_id`)} = ${actor.societyId}`
+    : sql`${sql.unsafe(`${p}office_id`)} IN (SELECT id FROM office_subtree(${actor.officeId}))`;
+}
