@@ -25,7 +25,8 @@ export async function lineage(sql: Sql, officeId: string): Promise<string[]> {
 }
 
 export async function canRead(sql: Sql, actor: Actor, place: RecordPlace): Promise<boolean> {
-  if (actor.role === 'society_rep') return !!place.societyId && place.societyId === actor.societyId;
+  // A society representative sees their own society's records, and their upazila office itself.
+  if (actor.role === 'society_rep') return place.societyId ? place.societyId === actor.societyId : place.officeId === actor.officeId;
   return (await lineage(sql, place.officeId)).includes(actor.officeId);
 }
 
@@ -46,10 +47,13 @@ export async function assertCanRead(sql: Sql, actor: Actor, place: RecordPlace, 
   if (!(await canRead(sql, actor, place))) throw new ApiError('NOT_FOUND', `no ${what} here`);
 }
 
-/** SQL fragment restricting a query's rows to the actor's scope (columns office_id, society_id). */
-export function scopeFilter(sql: Sql, actor: Actor, alias = '') {
-  const p = alias ? `${alias}.` : '';
+/**
+ * SQL condition restricting rows to the actor's scope. `alias` names a table with office_id and
+ * society_id columns, or pass both column expressions.
+ */
+export function scopeFilter(sql: Sql, actor: Actor, columns: string | { office: string; society: string } = '') {
+  const cols = typeof columns === 'string' ? { office: `${columns ? `${columns}.` : ''}office_id`, society: `${columns ? `${columns}.` : ''}society_id` } : columns;
   return actor.role === 'society_rep'
-    ? sql`${sql.unsafe(`${p}society_id`)} = ${actor.societyId}`
-    : sql`${sql.unsafe(`${p}office_id`)} IN (SELECT id FROM office_subtree(${actor.officeId}))`;
+    ? sql`${sql.unsafe(cols.society)} = ${actor.societyId}`
+    : sql`${sql.unsafe(cols.office)} IN (SELECT id FROM office_subtree(${actor.officeId}))`;
 }

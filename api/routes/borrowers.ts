@@ -61,7 +61,7 @@ export function registerBorrowers(app: App, { sql }: AppDeps): void {
     const after = decodeCursor(cursor);
     const rows = await sql<z.infer<typeof Borrower>[]>`
       ${select(sql)}
-      WHERE ${scopeFilter(sql, actor, 's')}
+      WHERE ${scopeFilter(sql, actor, { office: 's.office_id', society: 'b.society_id' })}
         ${societyId ? sql`AND b.society_id = ${societyId}` : sql``}
         ${officeId ? sql`AND s.office_id IN (SELECT id FROM office_subtree(${officeId}))` : sql``}
         ${q ? sql`AND (b.name ILIKE ${`%${q}%`} OR b.mobile = ${q} OR b.nid = ${q})` : sql``}

@@ -180,7 +180,7 @@ export function registerLoans(app: App, { sql, temporal, taskQueue }: AppDeps): 
   app.openapi(routes.defaulters, async (c) => {
     const actor = requireActor(c);
     const { officeId, asOf } = c.req.valid('query');
-    if (officeId) await assertCanRead(sql, actor, { officeId, societyId: actor.societyId }, 'office');
+    if (officeId) await assertCanRead(sql, actor, { officeId }, 'office');
     const at = asOf ? new Date(asOf) : new Date();
     // Status as it was at `at` comes from the audit trail; unpaid = installments due by then minus
     // what had been paid towards them by then.

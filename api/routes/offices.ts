@@ -40,7 +40,7 @@ export function registerOffices(app: App, { sql }: AppDeps): void {
   app.openapi(listSocieties, async (c) => {
     const actor = requireActor(c);
     const { officeId } = c.req.valid('query');
-    if (officeId) await assertCanRead(sql, actor, { officeId, societyId: actor.societyId }, 'office');
+    if (officeId) await assertCanRead(sql, actor, { officeId }, 'office');
     const items = await sql<z.infer<typeof Society>[]>`
       SELECT id, office_id AS "officeId", name_bn AS "nameBn", name_en AS "nameEn", project_name AS "projectName", active
       FROM societies
