@@ -2,6 +2,7 @@
 // tests pass their own. Workflows import only the type of what this returns.
 import type { Sql } from '../db/client';
 import type { PolicyStore } from '../policy/policy-store';
+import { createCorrectionActivities, createCorrectionPreparation } from './corrections';
 import { createDisbursementActivities } from './disbursement';
 import { createLoanEventActivities } from './loan-events';
 import { createReminderActivities } from './reminders';
@@ -18,5 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLoanEventActivities(deps),
     ...createReminderActivities(deps),
     ...createRuleActivities(deps),
+    ...createCorrectionActivities(deps),
+    ...createCorrectionPreparation(deps),
   };
 }

@@ -8,6 +8,7 @@ import type { App, AppDeps, AppEnv } from './app-env';
 import { ApiError, renderError, validationHook } from './errors';
 import { registerAuth } from './routes/auth';
 import { registerBorrowers } from './routes/borrowers';
+import { registerCorrections } from './routes/corrections';
 import { registerHealth } from './routes/health';
 import { registerHome } from './routes/home';
 import { registerLoans } from './routes/loans';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): App {
   registerOffices(app, deps);
   registerBorrowers(app, deps);
   registerLoans(app, deps);
+  registerCorrections(app, deps);
   registerHome(app, deps);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

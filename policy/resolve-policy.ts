@@ -8,10 +8,10 @@ export class PolicyResolutionError extends Error {
   override name = 'PolicyResolutionError';
 }
 
-type RuleFile = PolicyFile<ResolutionKind>;
+type RuleFile = PolicyFile<ResolutionKind | 'corrections'>;
 
-/** Runs one file's rules on the loan's facts; the highest-priority rule that matches wins. */
-async function pick(file: { content: RuleFile; version: string; kind: ResolutionKind }, facts: Record<string, unknown>) {
+/** Runs one file's rules on the facts; the highest-priority rule that matches wins. */
+export async function pick(file: { content: RuleFile; version: string; kind: ResolutionKind | 'corrections' }, facts: Record<string, unknown>) {
   const engine = new Engine(file.content.rules as never[], { allowUndefinedFacts: false });
   const { results } = await engine.run(facts);
   // Highest priority wins; among equal priorities the rule written first in the file wins.

@@ -17,3 +17,8 @@ export const DEFAULT_SAMPLE_FACTS: Record<string, unknown>[] = [
   { ...base, missedInstallments: 0, daysPastDue: 0, msPastDue: 0, overdueAmountPoisha: 0, outstandingPoisha: 0 },
   { ...base, missedInstallments: 12, daysPastDue: 400, msPastDue: 400 * 86_400_000, overdueAmountPoisha: 5_000_000, outstandingPoisha: 5_000_000, latePaymentCount: 5 },
 ];
+
+export const CORRECTION_SAMPLE_FACTS: Record<string, unknown>[] = [
+  { recordKind: 'borrower', fields: ['name'], districtCode: 'SAMPLE-DISTRICT', upazilaCode: 'SAMPLE-UPAZILA', affectsMoney: false },
+  { recordKind: 'loan', fields: ['principalPoisha'], districtCode: 'SAMPLE-DISTRICT', upazilaCode: 'SAMPLE-UPAZILA', affectsMoney: true },
+];

@@ -117,6 +117,23 @@ export const fileSchemas = {
     ...header,
     rules: z.array(engineRule(z.literal('late-payment'), z.object({ mode: z.enum(['accept', 'accept_late', 'hold']) }))).min(1),
   }),
+  corrections: z.object({
+    kind: z.literal('corrections'),
+    ...header,
+    rules: z
+      .array(
+        engineRule(
+          z.literal('chain'),
+          z.object({
+            steps: z.array(z.object({ role: z.enum(['upazila_officer', 'district_officer', 'divisional_officer', 'hq_admin']), level: z.enum(['upazila', 'district', 'division', 'hq']) })).min(1),
+            stepTimeout: duration,
+            remindBefore: duration,
+            onTimeout: z.enum(['escalate', 'remind']),
+          }),
+        ),
+      )
+      .min(1),
+  }),
   default: z.object({
     kind: z.literal('default'),
     ...header,
@@ -124,6 +141,11 @@ export const fileSchemas = {
     rules: z.array(engineRule(z.enum(['default', 'blacklist']), z.object({ reason: z.string().optional() }).optional())).min(1),
   }),
 };
+
+export const CORRECTABLE_FIELDS = {
+  borrower: ['name', 'fatherOrHusbandName', 'mobile', 'nid', 'barrackNo', 'roomNo'],
+  loan: ['principalPoisha'],
+} as const;
 
 export type PolicyKind = keyof typeof fileSchemas;
 export const POLICY_KINDS = Object.keys(fileSchemas) as PolicyKind[];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Engine } from 'json-rules-engine';
 import { fileSchemas, RESOLUTION_KINDS, type PolicyFile, type PolicyKind, type ResolutionKind } from './schema';
-import { RESOLUTION_SAMPLE_FACTS, DEFAULT_SAMPLE_FACTS } from './sample-facts';
+import { CORRECTION_SAMPLE_FACTS, DEFAULT_SAMPLE_FACTS, RESOLUTION_SAMPLE_FACTS } from './sample-facts';
 
 export interface LoadedFile<K extends PolicyKind = PolicyKind> {
   kind: K;
@@ -74,7 +74,8 @@ export async function validatePolicyFile(file: string, expectedKind: PolicyKind,
         throw new PolicyFileError(file, `rules[${i}].conditions`, (err as Error).message);
       }
     });
-    const samples = RESOLUTION_KINDS.includes(content.kind as ResolutionKind) ? RESOLUTION_SAMPLE_FACTS : DEFAULT_SAMPLE_FACTS;
+    const mustMatch = RESOLUTION_KINDS.includes(content.kind as ResolutionKind) || content.kind === 'corrections';
+    const samples = content.kind === 'corrections' ? CORRECTION_SAMPLE_FACTS : RESOLUTION_KINDS.includes(content.kind as ResolutionKind) ? RESOLUTION_SAMPLE_FACTS : DEFAULT_SAMPLE_FACTS;
     for (const facts of samples) {
       let matched: number;
       try {
@@ -83,7 +84,7 @@ export async function validatePolicyFile(file: string, expectedKind: PolicyKind,
       } catch (err) {
         throw new PolicyFileError(file, 'rules', `dry run failed on sample facts ${JSON.stringify(facts)}: ${(err as Error).message}`);
       }
-      if (matched === 0 && RESOLUTION_KINDS.includes(content.kind as ResolutionKind)) {
+      if (matched === 0 && mustMatch) {
         throw new PolicyFileError(
           file,
           'rules',

@@ -1,1 +1,2 @@
 export { loanWorkflow } from './loan';
+export { correctionWorkflow } from './correction';
