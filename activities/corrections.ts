@@ -1,4 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { amendUpdate, loanWorkflowId } from '../workflows/loan-definitions';
 import type { ChainStep, CorrectionDecision, CorrectionInput, CorrectionView } from '../domain/corrections';
 import { resolveCorrectionChain } from '../policy/resolve-chain';
 import type { ActivityDeps } from '.';
@@ -19,7 +21,29 @@ export const BORROWER_COLUMNS: Record<string, string> = {
 
 const TERMINAL = ['applied', 'rejected', 'conflict', 'withdrawn'];
 
-export function createCorrectionActivities({ sql }: ActivityDeps) {
+export function createCorrectionActivities({ sql, temporal }: ActivityDeps) {
+  /** A principal correction goes to the loan's workflow, which recomputes the open installments. */
+  async function amendLoan(input: CorrectionInput): Promise<{ applied: boolean; message: string }> {
+    const change = input.changes[0]!;
+    const [loan] = await sql<{ principal_poisha: number }[]>`SELECT principal_poisha FROM loans WHERE id = ${input.recordId}`;
+    if (!loan) return { applied: false, message: 'the loan no longer exists' };
+    const [already] = await sql`SELECT 1 FROM loan_events WHERE loan_id = ${input.recordId} AND kind = 'amended' AND detail->>'requestId' = ${input.requestId}`;
+    if (!already && loan.principal_poisha !== Number(change.old)) {
+      return { applied: false, message: `principalPoisha is now ${loan.principal_poisha}, not ${change.old} as when the request was made; make a new request` };
+    }
+    if (!temporal) throw new Error('the worker has no Temporal client for amending loans');
+    try {
+      await temporal.workflow
+        .getHandle(loanWorkflowId(input.recordId))
+        .executeUpdate(amendUpdate, { args: [{ requestId: input.requestId, principalPoisha: Number(change.new), by: `correction:${input.requestId}` }] });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) return { applied: false, message: `the loan refused the new amount: ${(err.cause as Error | undefined)?.message ?? err.message}` };
+      if (err instanceof WorkflowNotFoundError) return { applied: false, message: 'the loan is closed; its amount can no longer change' };
+      throw err;
+    }
+    return { applied: true, message: 'applied' };
+  }
+
   return {
     /** Writes one decision and the request's new state (status, step, who it waits for) together. */
     async recordCorrectionEvent(w: { requestId: string; key: string; decision: CorrectionDecision; detail: Record<string, unknown> | null; state: CorrectionView }): Promise<void> {
@@ -62,7 +86,14 @@ export function createCorrectionActivities({ sql }: ActivityDeps) {
       return sql.begin(async (tx) => {
         const [done] = await tx`SELECT 1 FROM record_changes WHERE request_id = ${input.requestId}`;
         if (done) return { applied: true, message: 'applied' };
-        if (input.recordKind !== 'borrower') return { applied: false, message: `corrections of ${input.recordKind} records are not applied yet` };
+        if (input.recordKind === 'loan') {
+          const result = await amendLoan(input);
+          if (result.applied) {
+            await tx`INSERT INTO record_changes (request_id, record_kind, record_id, changes, approvers)
+              VALUES (${input.requestId}, 'loan', ${input.recordId}, ${tx.json(input.changes as never)}, ${tx.json(a.approvers)})`;
+          }
+          return result;
+        }
         const [current] = await tx<Record<string, string | null>[]>`SELECT * FROM borrowers WHERE id = ${input.recordId} FOR UPDATE`;
         if (!current) return { applied: false, message: 'the record no longer exists' };
         for (const c of input.changes) {

@@ -1,5 +1,6 @@
 // Activities come from a factory that takes their dependencies: the worker wires the real ones,
 // tests pass their own. Workflows import only the type of what this returns.
+import type { Client } from '@temporalio/client';
 import type { Sql } from '../db/client';
 import type { PolicyStore } from '../policy/policy-store';
 import { createCorrectionActivities, createCorrectionPreparation } from './corrections';
@@ -11,6 +12,8 @@ import { createRuleActivities } from './rules';
 export interface ActivityDeps {
   sql: Sql;
   policy: PolicyStore;
+  /** For activities that tell another workflow something (a correction amending a loan). */
+  temporal?: Client;
 }
 
 export function createActivities(deps: ActivityDeps) {

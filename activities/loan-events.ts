@@ -45,7 +45,10 @@ export function createLoanEventActivities({ sql }: ActivityDeps) {
           UPDATE loans SET status = ${e.snapshot.status}, paid_poisha = ${e.snapshot.paidPoisha}, credit_poisha = ${e.snapshot.creditPoisha},
             state_version = ${e.version},
             status_changed_at = CASE WHEN status <> ${e.snapshot.status} THEN ${new Date(e.at)} ELSE status_changed_at END,
-            closed_reason = COALESCE(${e.closedReason}, closed_reason)
+            closed_reason = COALESCE(${e.closedReason}, closed_reason),
+            principal_poisha = COALESCE(${e.amounts?.principalPoisha ?? null}, principal_poisha),
+            service_charge_poisha = COALESCE(${e.amounts?.serviceChargePoisha ?? null}, service_charge_poisha),
+            total_owed_poisha = COALESCE(${e.amounts?.totalOwedPoisha ?? null}, total_owed_poisha)
           WHERE id = ${e.loanId} AND state_version < ${e.version}
           RETURNING borrower_id`;
         if (!loan) return; // a newer snapshot is already stored
@@ -54,14 +57,16 @@ export function createLoanEventActivities({ sql }: ActivityDeps) {
           const rows = e.snapshot.installments.map((i) => ({
             seq: i.seq,
             status: i.status,
+            amount_poisha: i.amountPoisha,
             paid_poisha: i.paidPoisha,
             paid_at: i.paidAt === null ? null : new Date(i.paidAt).toISOString(),
             late_by_ms: i.lateByMs,
           }));
           await tx`
-            UPDATE installments AS i SET status = r.status, paid_poisha = r.paid_poisha, paid_at = r.paid_at, late_by_ms = r.late_by_ms
+            UPDATE installments AS i SET status = r.status, amount_poisha = r.amount_poisha, paid_poisha = r.paid_poisha, paid_at = r.paid_at,
+              late_by_ms = r.late_by_ms
             FROM jsonb_to_recordset(${tx.json(rows as never)})
-              AS r(seq integer, status text, paid_poisha bigint, paid_at timestamptz, late_by_ms bigint)
+              AS r(seq integer, status text, amount_poisha bigint, paid_poisha bigint, paid_at timestamptz, late_by_ms bigint)
             WHERE i.loan_id = ${e.loanId} AND i.seq = r.seq`;
         }
 

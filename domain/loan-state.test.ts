@@ -14,8 +14,7 @@ import {
   paidTotal,
   recordDecision,
   view,
-  type LoanState,
-} from './loan-state';
+  type LoanState, applyAmendment, planAmendment } from './loan-state';
 import type { InstallmentState, LateAcceptance, LoanInput, LoanStatus, PaymentInput, ResolvedPolicy, ScheduledInstallment } from './types';
 
 const SECOND = 1000;
@@ -549,5 +548,39 @@ describe('view', () => {
     const s = makeLoan();
     applyMoney(s, payment(315_000, T0 - DAY));
     expect(view(s).nextDeadline).toBeNull();
+  });
+});
+
+describe('planAmendment and applyAmendment (principal corrections)', () => {
+  it('keeps paid installments exactly and spreads the new amount owed over the open ones, for any payments and principal', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 315_000 }), fc.integer({ min: 1_000, max: 5_000_000 }), (paid, principal) => {
+        const s = makeLoan();
+        if (paid > 0) applyMoney(s, payment(paid, T0 - DAY));
+        const before = s.installments.map((i) => ({ ...i }));
+        const plan = planAmendment(s, principal);
+        const total = principal + Math.floor((principal * 500 + 5000) / 10_000);
+        if (!plan.ok) {
+          // Refused only when an open installment already holds more than its new share, or all is paid.
+          expect(plan.reason).toMatch(/already|less than|every installment/);
+          return;
+        }
+        applyAmendment(s, 'req-1', plan, T0);
+        expect(s.totalOwedPoisha).toBe(total);
+        expect(s.installments.reduce((t, i) => t + i.amountPoisha, 0)).toBe(total);
+        for (const [k, b] of before.entries()) {
+          if (b.status === 'paid') expect(s.installments[k]).toEqual(b);
+          expect(s.installments[k]!.paidPoisha).toBe(b.paidPoisha);
+          expect(s.installments[k]!.paidPoisha).toBeLessThanOrEqual(s.installments[k]!.amountPoisha);
+        }
+      }),
+    );
+  });
+
+  it('refuses a principal that would leave an open installment holding more than it owes', () => {
+    const s = makeLoan();
+    applyMoney(s, payment(150_000, T0 - DAY)); // 105 000 + 45 000 towards installment 2
+    const plan = planAmendment(s, 100_000); // 105 000 owed in all: 0 left for installments 2 and 3
+    expect(plan.ok).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
 // through these functions, and persists every change; nothing here reads a clock or does I/O, so it
 // is deterministic in workflow code and easy to test on its own.
 import { allocatePayment } from './allocation';
+import { serviceCharge, splitEvenly } from './money';
 import type {
   Decision,
   EpochMs,
@@ -42,6 +43,15 @@ export interface LoanState {
   /** Sequence of persisted events; each event's key is derived from it. */
   eventSeq: number;
   runs: number;
+  /** Principal amendments already made, by correction request id: idempotency across runs. */
+  amendments?: Record<string, AmendResult>;
+}
+
+export interface AmendResult {
+  principalPoisha: Poisha;
+  serviceChargePoisha: Poisha;
+  totalOwedPoisha: Poisha;
+  changedSeqs: number[];
 }
 
 export function initialState(input: LoanInput): LoanState {
@@ -242,4 +252,45 @@ export function view(s: LoanState, pendingWrites = 0): LoanView {
     runsSoFar: s.runs,
     pendingWrites,
   };
+}
+
+/**
+ * A new principal for a running loan: paid installments stay exactly as they were; the new amount
+ * owed, less what those hold, is spread over the open installments (rounding on the last). Returns
+ * why not when an open installment already holds more than its new share.
+ */
+export function planAmendment(s: LoanState, principalPoisha: Poisha): { ok: true; result: AmendResult; amounts: Map<number, Poisha> } | { ok: false; reason: string } {
+  if (!s.policy) return { ok: false, reason: 'the loan is not disbursed yet' };
+  if (!Number.isSafeInteger(principalPoisha) || principalPoisha <= 0) return { ok: false, reason: 'principal must be a positive whole number of poisha' };
+  const charge = serviceCharge(principalPoisha, s.policy.product.serviceChargeBps);
+  const total = principalPoisha + charge;
+  const fixed = s.installments.filter((i) => i.status === 'paid');
+  const open = s.installments.filter((i) => i.status !== 'paid');
+  const remaining = total - fixed.reduce((t, i) => t + i.amountPoisha, 0);
+  if (open.length === 0) return { ok: false, reason: 'every installment is already paid' };
+  if (remaining < open.length) return { ok: false, reason: `the new amount owed (${total} poisha) is less than what is already paid or due on paid installments` };
+  const shares = splitEvenly(remaining, open.length);
+  const amounts = new Map<number, Poisha>();
+  for (const [k, inst] of open.entries()) {
+    if (inst.paidPoisha > shares[k]!) return { ok: false, reason: `installment ${inst.seq} already has ${inst.paidPoisha} poisha paid, more than its new amount ${shares[k]}` };
+    amounts.set(inst.seq, shares[k]!);
+  }
+  return { ok: true, amounts, result: { principalPoisha, serviceChargePoisha: charge, totalOwedPoisha: total, changedSeqs: open.map((i) => i.seq) } };
+}
+
+export function applyAmendment(s: LoanState, requestId: string, plan: { result: AmendResult; amounts: Map<number, Poisha> }, at: EpochMs): void {
+  for (const inst of s.installments) {
+    const amount = plan.amounts.get(inst.seq);
+    if (amount === undefined) continue;
+    inst.amountPoisha = amount;
+    if (inst.paidPoisha === amount) {
+      inst.status = 'paid';
+      inst.paidAt = at;
+      inst.lateByMs = Math.max(0, at - inst.dueAt);
+    }
+  }
+  s.input = { ...s.input, principalPoisha: plan.result.principalPoisha };
+  s.serviceChargePoisha = plan.result.serviceChargePoisha;
+  s.totalOwedPoisha = plan.result.totalOwedPoisha;
+  s.amendments = { ...s.amendments, [requestId]: plan.result };
 }

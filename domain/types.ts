@@ -207,7 +207,7 @@ export interface LoanEventRecord {
   key: string;
   /** Monotonic per loan; older snapshots never overwrite newer ones. */
   version: number;
-  kind: 'status' | 'installment' | 'payment' | 'payment_held' | 'held_decided' | 'review' | 'closed';
+  kind: 'status' | 'installment' | 'payment' | 'payment_held' | 'held_decided' | 'review' | 'closed' | 'amended';
   at: EpochMs;
   actor: string;
   from: LoanStatus | null;
@@ -220,8 +220,10 @@ export interface LoanEventRecord {
     status: LoanStatus;
     paidPoisha: Poisha;
     creditPoisha: Poisha;
-    installments: Pick<InstallmentState, 'seq' | 'status' | 'paidPoisha' | 'paidAt' | 'lateByMs'>[];
+    installments: Pick<InstallmentState, 'seq' | 'status' | 'amountPoisha' | 'paidPoisha' | 'paidAt' | 'lateByMs'>[];
   };
+  /** Set when the amount owed changed (a principal correction). */
+  amounts: { principalPoisha: Poisha; serviceChargePoisha: Poisha; totalOwedPoisha: Poisha } | null;
   payment: (PaymentInput & { outcome: 'applied' | 'held' | 'refunded'; allocations: Allocation[]; excessPoisha: Poisha; late: boolean }) | null;
   blacklist: 'list' | 'settle' | null;
   closedReason: string | null;
@@ -237,4 +239,11 @@ export interface ReminderRequest {
   dueDate: DhakaDate;
   amountDuePoisha: Poisha;
   at: EpochMs;
+}
+
+export interface AmendRequest {
+  /** The correction request that approved the change; the same request amends once. */
+  requestId: string;
+  principalPoisha: Poisha;
+  by: string;
 }

@@ -5,7 +5,7 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { Sql } from '../db/client';
 import { disburseLoan, type DisburseRequest, type LoanRuntime } from '../loans/disburse-loan';
@@ -84,10 +84,10 @@ export async function createHarness(opts: { rulesDir?: string; maxHistoryEvents?
   const taskQueue = `test-${randomUUID()}`;
   const bundle = { code: await readFile(inject('workflowBundlePath'), 'utf8') };
 
-  let running: { worker: Worker; connection: NativeConnection; done: Promise<void> } | null = null;
+  let running: { worker: Worker; close: () => Promise<void>; done: Promise<void> } | null = null;
   const startWorker = async () => {
-    const { worker, connection: nc } = await createLoanWorker({ target: { address, namespace: 'default' }, taskQueue, sql: db.sql, policy, workflowBundle: bundle });
-    running = { worker, connection: nc, done: worker.run() };
+    const { worker, close } = await createLoanWorker({ target: { address, namespace: 'default' }, taskQueue, sql: db.sql, policy, workflowBundle: bundle });
+    running = { worker, close, done: worker.run() };
     h.worker = worker;
   };
   const stopWorker = async () => {
@@ -96,7 +96,7 @@ export async function createHarness(opts: { rulesDir?: string; maxHistoryEvents?
     running = null;
     r.worker.shutdown();
     await r.done;
-    await r.connection.close();
+    await r.close();
   };
 
   const h: Harness = {

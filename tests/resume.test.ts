@@ -32,13 +32,13 @@ describe('restarting the whole system', () => {
 
     const up = async () => {
       const server = await startDevServer({ dataDir, ui: false, readyTimeoutMs: 120_000 });
-      const { worker, connection } = await createLoanWorker({ target: { address: server.address, namespace: 'default' }, taskQueue: 'resume', sql: db.sql, policy, workflowBundle: bundle });
+      const { worker, close } = await createLoanWorker({ target: { address: server.address, namespace: 'default' }, taskQueue: 'resume', sql: db.sql, policy, workflowBundle: bundle });
       const running = worker.run();
       const client = new Client({ connection: await Connection.connect({ address: server.address }) });
       const down = async () => {
         worker.shutdown();
         await running;
-        await connection.close();
+        await close();
         await client.connection.close();
         await server.stop();
       };

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Sql } from '../db/client';
@@ -18,15 +19,24 @@ export interface LoanWorkerOptions {
   tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>>;
 }
 
-export async function createLoanWorker(opts: LoanWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createLoanWorker(opts: LoanWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; close(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: opts.target.address, tls: opts.target.tls, apiKey: opts.target.apiKey });
+  const clientConnection = await Connection.connect({ address: opts.target.address, tls: opts.target.tls, apiKey: opts.target.apiKey });
+  const temporal = new Client({ connection: clientConnection, namespace: opts.target.namespace });
   const worker = await Worker.create({
     connection,
     namespace: opts.target.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ sql: opts.sql, policy: opts.policy }),
+    activities: createActivities({ sql: opts.sql, policy: opts.policy, temporal }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...opts.tuning,
   });
-  return { worker, connection };
+  return {
+    worker,
+    connection,
+    close: async () => {
+      await clientConnection.close();
+      await connection.close();
+    },
+  };
 }

@@ -12,9 +12,9 @@ const sql = createSql({ url: env.DATABASE_URL!, ssl: env.DATABASE_SSL, sslCa: en
 const policy = await PolicyStore.open(env.rulesDir, {
   onRefused: (r) => console.error(`[rules] refused ${r.file}${r.path ? ` at ${r.path}` : ''}: ${r.reason} — the previous good version stays in force`),
 });
-const { worker, connection } = await createLoanWorker({ target: temporalTarget(env), taskQueue: env.TEMPORAL_TASK_QUEUE, sql, policy });
+const { worker, close } = await createLoanWorker({ target: temporalTarget(env), taskQueue: env.TEMPORAL_TASK_QUEUE, sql, policy });
 console.error(`[worker] polling task queue ${env.TEMPORAL_TASK_QUEUE} on ${env.TEMPORAL_ADDRESS} (policy ${(await policy.get()).version})`);
 await worker.run(); // resolves after shutdown() — the SDK handles SIGINT/SIGTERM itself
-await connection.close();
+await close();
 await sql.end({ timeout: 5 });
 console.error('[worker] stopped');

@@ -2,7 +2,7 @@
 // types. Imported by the workflow, the API, scripts and tests alike.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { LoanState } from '../domain/loan-state';
-import type { CloseRequest, HeldPaymentDecision, LoanInput, LoanView, PaymentInput, PaymentResult } from '../domain/types';
+import type { AmendRequest, CloseRequest, HeldPaymentDecision, LoanInput, LoanView, PaymentInput, PaymentResult } from '../domain/types';
 
 export const loanWorkflowId = (loanId: string): string => `loan-${loanId}`;
 
@@ -20,6 +20,8 @@ export const payUpdate = defineUpdate<PaymentResult, [PaymentInput]>('pay');
 export const closeUpdate = defineUpdate<LoanView, [CloseRequest]>('close');
 /** An officer's decision on a payment the late-payment policy held back. */
 export const decideHeldPaymentUpdate = defineUpdate<PaymentResult, [HeldPaymentDecision]>('decideHeldPayment');
+/** A new principal approved through a correction request; the open installments are recomputed. */
+export const amendUpdate = defineUpdate<LoanView, [AmendRequest]>('amend');
 /** Current state: status, amounts, next deadline, next timer and why, decisions so far. */
 export const viewQuery = defineQuery<LoanView>('view');
 

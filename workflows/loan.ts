@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import {
+  applyAmendment,
   applyMoney,
   defaultFacts,
   deriveStatus,
@@ -23,12 +24,13 @@ import {
   mustHold,
   nextTimer,
   paidTotal,
+  planAmendment,
   recordDecision,
   view,
   type LoanState,
 } from '../domain/loan-state';
 import type { LoanEventRecord, LoanStatus, LoanView, NextTimer, PaymentInput, PaymentResult, RuleRef } from '../domain/types';
-import { BUSINESS_FAILURES, closeUpdate, decideHeldPaymentUpdate, payUpdate, viewQuery, type LoanWorkflowArgs } from './loan-definitions';
+import { amendUpdate, BUSINESS_FAILURES, closeUpdate, decideHeldPaymentUpdate, payUpdate, viewQuery, type LoanWorkflowArgs } from './loan-definitions';
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -72,6 +74,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
       payment: null,
       blacklist: null,
       closedReason: null,
+      amounts: null,
       ...fields,
       snapshot: {
         status: state.status,
@@ -79,7 +82,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
         creditPoisha: state.creditPoisha,
         installments: state.installments
           .filter((i) => dirty.has(i.seq))
-          .map(({ seq, status, paidPoisha, paidAt, lateByMs }) => ({ seq, status, paidPoisha, paidAt, lateByMs })),
+          .map(({ seq, status, amountPoisha, paidPoisha, paidAt, lateByMs }) => ({ seq, status, amountPoisha, paidPoisha, paidAt, lateByMs })),
       },
     };
     dirty.clear();
@@ -210,6 +213,34 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
         if (typeof req.reason !== 'string' || req.reason.trim().length < 5) throw new Error('a reason of at least 5 characters is required');
         if (typeof req.by !== 'string' || !req.by) throw new Error('by (the officer) is required');
         if (isTerminal(state.status)) throw new Error(`loan is already ${state.status}`);
+      },
+    },
+  );
+
+  setHandler(
+    amendUpdate,
+    async (req) => {
+      if (state.amendments?.[req.requestId]) return view(state, pendingWrites);
+      const plan = planAmendment(state, req.principalPoisha);
+      if (!plan.ok) throw ApplicationFailure.create({ type: 'AmendmentRefused', message: plan.reason });
+      const before = { principalPoisha: state.input.principalPoisha, totalOwedPoisha: state.totalOwedPoisha };
+      applyAmendment(state, req.requestId, plan, Date.now());
+      plan.result.changedSeqs.forEach((seq) => dirty.add(seq));
+      await settleStatus(
+        { kind: 'amended', actor: req.by, amounts: { principalPoisha: plan.result.principalPoisha, serviceChargePoisha: plan.result.serviceChargePoisha, totalOwedPoisha: plan.result.totalOwedPoisha }, detail: { requestId: req.requestId, before } },
+        `principal corrected by request ${req.requestId}`,
+        null,
+        { before, after: plan.result },
+      );
+      return view(state, pendingWrites);
+    },
+    {
+      validator: (req) => {
+        if (typeof req?.requestId !== 'string' || !req.requestId || typeof req.by !== 'string' || !req.by) throw new Error('requestId and by are required');
+        if (state.amendments?.[req.requestId]) return;
+        if (isTerminal(state.status)) throw new Error(`loan is ${state.status}; its amount can no longer change`);
+        const plan = planAmendment(state, req.principalPoisha);
+        if (!plan.ok) throw new Error(plan.reason);
       },
     },
   );

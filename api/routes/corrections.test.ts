@@ -145,6 +145,42 @@ describe.sequential('correction requests', () => {
     expect(n).toBe(0);
   });
 
+  it('corrects a loan amount through the money chain up to the division; paid installments are never rewritten', async () => {
+    const loanId = api.loans['JHENAIDAH-SADAR']!;
+    await api.h.pay(loanId, { amountPoisha: 150_000 }); // installment 1 paid, installment 2 partly
+    const res = await api.request(await api.as('collector'), 'POST', '/api/corrections', { recordKind: 'loan', recordId: loanId, changes: { principalPoisha: 2_400_000 }, reason: 'the sanction letter says Tk 24,000' });
+    expect(res.status).toBe(201);
+    const id = ((await res.json()) as { correction: { id: string } }).correction.id;
+    for (const role of ['upazila_officer', 'district_officer', 'divisional_officer'] as const) {
+      await waitForRow(id, (r) => r.awaitingRole === role);
+      expect((await decide(role, id, 'approve')).status).toBe(200);
+    }
+    const done = await waitForRow(id, (r) => r.status === 'applied' || r.status === 'conflict');
+    expect(done).toMatchObject({ status: 'applied', ruleName: 'test-money-to-division' });
+    const v = await api.h.waitFor(loanId, (x) => x.totalOwedPoisha === 2_520_000);
+    expect(v.installments[0]).toMatchObject({ seq: 1, amountPoisha: 105_000, paidPoisha: 105_000, status: 'paid' });
+    expect(v.installments[1]).toMatchObject({ amountPoisha: 219_545, paidPoisha: 45_000 });
+    expect(v.installments.reduce((t, i) => t + i.amountPoisha, 0)).toBe(2_520_000);
+    expect(v.installments.at(-1)!.amountPoisha).toBe(2_415_000 - 10 * 219_545);
+    const [loan] = await api.sql`SELECT principal_poisha, total_owed_poisha, paid_poisha FROM loans WHERE id = ${loanId}`;
+    expect(loan).toEqual({ principal_poisha: 2_400_000, total_owed_poisha: 2_520_000, paid_poisha: 150_000 });
+    const [{ total }] = await api.sql<[{ total: number }]>`SELECT sum(amount_poisha)::bigint AS total FROM installments WHERE loan_id = ${loanId}`;
+    expect(total).toBe(2_520_000);
+    const [event] = await api.sql`SELECT actor, detail FROM loan_events WHERE loan_id = ${loanId} AND kind = 'amended'`;
+    expect(event!.actor).toBe(`correction:${id}`);
+
+    // A principal below what is already paid is refused by the loan itself, and nothing changes.
+    const low = await api.request(await api.as('collector'), 'POST', '/api/corrections', { recordKind: 'loan', recordId: loanId, changes: { principalPoisha: 100_000 }, reason: 'typo in the ledger' });
+    const lowId = ((await low.json()) as { correction: { id: string } }).correction.id;
+    for (const role of ['upazila_officer', 'district_officer', 'divisional_officer'] as const) {
+      await waitForRow(lowId, (r) => r.awaitingRole === role);
+      await decide(role, lowId, 'approve');
+    }
+    const refused = await waitForRow(lowId, (r) => r.status === 'conflict');
+    expect(refused.outcome).toMatch(/the loan refused the new amount/);
+    expect((await api.h.view(loanId)).totalOwedPoisha).toBe(2_520_000);
+  });
+
   it.each([
     [{ mobile: '12345' }, 'changes.mobile'],
     [{ nid: '123' }, 'changes.nid'],

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { FieldChange } from '../../domain/corrections';
 import { CORRECTABLE_FIELDS } from '../../policy/schema';
-import { BORROWER_COLUMNS } from '../../activities/corrections';
 import { correctionWorkflowId, decideUpdate, reviseUpdate, withdrawUpdate } from '../../workflows/correction-definitions';
 import { requireActor } from '../access/require-actor';
 import { assertCanRead } from '../access/scope';
@@ -11,7 +10,8 @@ import type { App, AppDeps } from '../app-env';
 import { ApiError, errorResponses } from '../errors';
 import { translateTemporalError } from '../temporal-errors';
 
-const FIELD_RULES: Record<string, z.ZodType<string | null>> = {
+const FIELD_RULES: Record<string, z.ZodType<string | number | null>> = {
+  principalPoisha: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   name: z.string().trim().min(1).max(120),
   fatherOrHusbandName: z.string().trim().min(1).max(120),
   mobile: z.string().regex(/^01[3-9]\d{8}$/, 'must be a Bangladeshi mobile number like 017XXXXXXXX').nullable(),
@@ -77,23 +77,28 @@ const selectCorrection = (sql: AppDeps['sql']) => sql`
 export function registerCorrections(app: App, { sql, temporal, taskQueue }: AppDeps): void {
   /** The borrower's office and society, and the requested changes checked against the current values. */
   async function checkChanges(recordKind: string, recordId: string, requested: Record<string, unknown>, actor: Actor) {
-    if (recordKind !== 'borrower') throw new ApiError('BAD_REQUEST', 'corrections of loan amounts are not available yet; only borrower details can be corrected', 'recordKind');
-    const [b] = await sql<Record<string, string | null>[]>`
-      SELECT b.*, s.office_id FROM borrowers b JOIN societies s ON s.id = b.society_id WHERE b.id = ${recordId}`;
-    if (!b) throw new ApiError('NOT_FOUND', 'no borrower here', 'recordId');
-    await assertCanRead(sql, actor, { officeId: b.office_id!, societyId: b.society_id }, 'borrower');
-    const allowed: readonly string[] = CORRECTABLE_FIELDS.borrower;
+    const record =
+      recordKind === 'loan'
+        ? (await sql<Record<string, unknown>[]>`
+            SELECT l.principal_poisha AS "principalPoisha", l.office_id, l.society_id, l.status FROM loans l WHERE l.id = ${recordId}`)[0]
+        : (await sql<Record<string, unknown>[]>`
+            SELECT b.name, b.father_or_husband_name AS "fatherOrHusbandName", b.mobile, b.nid, b.barrack_no AS "barrackNo",
+              b.room_no AS "roomNo", s.office_id, b.society_id
+            FROM borrowers b JOIN societies s ON s.id = b.society_id WHERE b.id = ${recordId}`)[0];
+    if (!record) throw new ApiError('NOT_FOUND', `no ${recordKind} here`, 'recordId');
+    await assertCanRead(sql, actor, { officeId: record.office_id as string, societyId: record.society_id as string }, recordKind);
+    const allowed: readonly string[] = CORRECTABLE_FIELDS[recordKind as 'borrower' | 'loan'];
     const changes: FieldChange[] = [];
     for (const [field, value] of Object.entries(requested)) {
       if (!allowed.includes(field)) throw new ApiError('BAD_REQUEST', `${field} cannot be corrected (allowed: ${allowed.join(', ')})`, `changes.${field}`);
       const parsed = FIELD_RULES[field]!.safeParse(value);
       if (!parsed.success) throw new ApiError('BAD_REQUEST', `${field}: ${parsed.error.issues[0]!.message}`, `changes.${field}`);
-      const old = b[BORROWER_COLUMNS[field]!] ?? null;
-      if ((old ?? null) === (parsed.data ?? null)) throw new ApiError('BAD_REQUEST', `${field} already is "${old ?? ''}"`, `changes.${field}`);
+      const old = (record[field] ?? null) as string | number | null;
+      if (old === (parsed.data ?? null)) throw new ApiError('BAD_REQUEST', `${field} already is "${old ?? ''}"`, `changes.${field}`);
       changes.push({ field, old, new: parsed.data });
     }
     if (changes.length === 0) throw new ApiError('BAD_REQUEST', 'name at least one field to correct', 'changes');
-    return { officeId: b.office_id!, changes };
+    return { officeId: record.office_id as string, changes };
   }
 
   async function readable(id: string, actor: Actor) {
