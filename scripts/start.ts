@@ -15,6 +15,7 @@ import { say, withTimeout } from '../runtime/log';
 import { supervise, type Supervised } from '../runtime/supervise';
 import { startDevServer, waitForTemporal, type DevServer } from '../runtime/temporal-dev-server';
 import { temporalTarget } from '../temporal/connection-options';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureFirstAdmin, seedDemoAccounts } from './accounts';
 import { seedDemo } from './demo-portfolio';
 import { PolicyStore } from '../policy/policy-store';
 
@@ -94,10 +95,15 @@ try {
   if (resumed) say('loans', `started ${resumed} loan workflow(s) left waiting by an earlier stop`);
   const appUrl = `http://${env.HOST}:${env.PORT}`;
   await waitForHttp(`${appUrl}/api/health`, 90_000);
+  let accountsNote = '';
   if (demo) {
     const policy = await PolicyStore.open(env.rulesDir);
     await seedDemo(runtime, policy, (m) => say('demo', m));
+    await seedDemoAccounts(sql);
+    accountsNote = `  Demo logins (password ${DEMO_PASSWORD}): ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')}\n`;
   }
+  const firstAdmin = await ensureFirstAdmin(sql);
+  if (firstAdmin) accountsNote += `  First login: ${firstAdmin.username} / ${firstAdmin.password}  (shown once; change it at first login)\n`;
 
   const line = '─'.repeat(64);
   process.stderr.write(
@@ -108,6 +114,7 @@ try {
       `  Temporal gRPC:    ${temporalAddress}  namespace ${env.TEMPORAL_NAMESPACE}\n` +
       `  PostgreSQL:       ${pg ? `embedded, 127.0.0.1:${pg.port}, data in ${path.join(env.dataDir, 'pg')}` : 'DATABASE_URL'}\n` +
       `  Logs:             ${logs}\n` +
+      accountsNote +
       `  Ctrl-C stops everything.\n${line}\n\n`,
   );
 } catch (err) {
