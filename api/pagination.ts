@@ -25,3 +25,20 @@ export function page<T>(rows: T[], limit: number, cursorOf: (row: T) => Cursor):
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? encodeCursor(cursorOf(items[items.length - 1]!)) : null };
 }
+
+/** A sortable column: its SQL expression and the type its cursor value is compared as. */
+export interface SortColumn {
+  expr: string;
+  type: 'timestamptz' | 'bigint' | 'text';
+  /** The row property holding the value, for the next cursor. */
+  key: string;
+}
+
+/** `?sort=code` or `?sort=-disbursedAt`: the column, the direction, and the ORDER BY / WHERE pieces. */
+export function parseSort(sort: string | undefined, columns: Record<string, SortColumn>, fallback: string): { column: SortColumn; desc: boolean } {
+  const text = sort ?? fallback;
+  const desc = text.startsWith('-');
+  const column = Object.hasOwn(columns, desc ? text.slice(1) : text) ? columns[desc ? text.slice(1) : text] : undefined;
+  if (!column) throw new ApiError('BAD_REQUEST', `sort must be one of ${Object.keys(columns).flatMap((k) => [k, `-${k}`]).join(', ')}`, 'sort');
+  return { column, desc };
+}

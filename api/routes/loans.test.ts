@@ -88,6 +88,24 @@ describe('loans over HTTP', () => {
     expect(seen).toEqual(all.items.map((i) => i.id));
     const bad = await api.request(hq, 'GET', '/api/loans?cursor=garbage');
     expect(bad.status).toBe(400);
+    for (const sort of ['code', '-code', 'principalPoisha', '-paidPoisha', 'disbursedAt']) {
+      const ids: string[] = [];
+      const values: (string | number)[] = [];
+      let next: string | null = null;
+      do {
+        const p: { items: { id: string; code: string; principalPoisha: number; paidPoisha: number; disbursedAt: string }[]; nextCursor: string | null } =
+          await json(api.request(hq, 'GET', `/api/loans?limit=3&sort=${sort}${next ? `&cursor=${next}` : ''}`));
+        for (const item of p.items) {
+          ids.push(item.id);
+          values.push(item[sort.replace('-', '') as 'code']);
+        }
+        next = p.nextCursor;
+      } while (next);
+      expect(ids.slice().sort()).toEqual(all.items.map((i) => i.id).sort());
+      const ordered = values.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      expect(values).toEqual(sort.startsWith('-') ? ordered.reverse() : ordered);
+    }
+    expect((await api.request(hq, 'GET', '/api/loans?sort=borrowerSecret')).status).toBe(400);
   });
 });
 

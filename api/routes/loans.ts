@@ -7,7 +7,7 @@ import { requireActor } from '../access/require-actor';
 import { assertCanRead, assertCanWrite, scopeFilter } from '../access/scope';
 import type { App, AppDeps } from '../app-env';
 import { ApiError, errorResponses } from '../errors';
-import { decodeCursor, page } from '../pagination';
+import { decodeCursor, page, parseSort, type SortColumn } from '../pagination';
 import { Id, Page, PageQuery, Poisha } from '../schemas';
 import { translateTemporalError } from '../temporal-errors';
 
@@ -25,6 +25,13 @@ const Installment = z.object({ seq: z.number(), dueDate: z.string(), dueAt: z.st
 const LoanEvent = z.object({ id: z.number(), kind: z.string(), fromStatus: z.string().nullable(), toStatus: z.string().nullable(), actor: z.string(), ruleKind: z.string().nullable(), ruleName: z.string().nullable(), ruleVersion: z.string().nullable(), facts: z.unknown(), detail: z.unknown(), occurredAt: z.string() });
 const LoanParams = z.object({ id: z.string().uuid() });
 
+const LOAN_SORTS: Record<string, SortColumn> = {
+  disbursedAt: { expr: 'l.disbursed_at', type: 'timestamptz', key: 'disbursedAt' },
+  code: { expr: 'l.code', type: 'text', key: 'code' },
+  principalPoisha: { expr: 'l.principal_poisha', type: 'bigint', key: 'principalPoisha' },
+  paidPoisha: { expr: 'l.paid_poisha', type: 'bigint', key: 'paidPoisha' },
+};
+
 const selectLoan = (sql: AppDeps['sql']) => sql`
   SELECT l.id, l.code, l.borrower_id AS "borrowerId", b.name AS "borrowerName", l.society_id AS "societyId", l.office_id AS "officeId",
     l.product_code AS "productCode", l.principal_poisha AS "principalPoisha", l.total_owed_poisha AS "totalOwedPoisha",
@@ -34,7 +41,7 @@ const selectLoan = (sql: AppDeps['sql']) => sql`
 const routes = {
   list: createRoute({
     method: 'get', path: '/api/loans', summary: 'Loans in my part of the country, newest disbursement first',
-    request: { query: PageQuery.extend({ status: z.enum(STATUSES).optional(), officeId: Id.optional(), societyId: Id.optional(), borrowerId: z.string().uuid().optional(), from: DateText.optional(), to: DateText.optional() }) },
+    request: { query: PageQuery.extend({ status: z.enum(STATUSES).optional(), officeId: Id.optional(), societyId: Id.optional(), borrowerId: z.string().uuid().optional(), from: DateText.optional(), to: DateText.optional(), sort: z.string().max(30).optional().describe('disbursedAt, code, principalPoisha, paidPoisha; "-" in front for descending (default -disbursedAt)') }) },
     responses: { 200: { description: 'loans', content: { 'application/json': { schema: Page(Loan) } } }, ...errorResponses('UNAUTHORIZED', 'BAD_REQUEST') },
   }),
   disburse: createRoute({
@@ -85,6 +92,8 @@ export function registerLoans(app: App, { sql, temporal, taskQueue }: AppDeps): 
     const actor = requireActor(c);
     const q = c.req.valid('query');
     const after = decodeCursor(q.cursor);
+    const { column, desc } = parseSort(q.sort, LOAN_SORTS, '-disbursedAt');
+    const cmp = desc ? '<' : '>';
     const rows = await sql<z.infer<typeof Loan>[]>`
       ${selectLoan(sql)}
       WHERE ${scopeFilter(sql, actor, 'l')}
@@ -94,9 +103,9 @@ export function registerLoans(app: App, { sql, temporal, taskQueue }: AppDeps): 
         ${q.borrowerId ? sql`AND l.borrower_id = ${q.borrowerId}` : sql``}
         ${q.from ? sql`AND l.disbursed_at >= ${new Date(dhakaInstant(q.from))}` : sql``}
         ${q.to ? sql`AND l.disbursed_at < ${new Date(dhakaInstant(q.to) + 86_400_000)}` : sql``}
-        ${after ? sql`AND (l.disbursed_at, l.id) < (${String(after.k)}::timestamptz, ${after.id}::uuid)` : sql``}
-      ORDER BY l.disbursed_at DESC, l.id DESC LIMIT ${q.limit + 1}`;
-    return c.json(page(rows, q.limit, (r) => ({ k: r.disbursedAt, id: r.id })), 200);
+        ${after ? sql`AND (${sql.unsafe(column.expr)}, l.id) ${sql.unsafe(cmp)} (${String(after.k)}::${sql.unsafe(column.type)}, ${after.id}::uuid)` : sql``}
+      ORDER BY ${sql.unsafe(column.expr)} ${sql.unsafe(desc ? 'DESC' : 'ASC')}, l.id ${sql.unsafe(desc ? 'DESC' : 'ASC')} LIMIT ${q.limit + 1}`;
+    return c.json(page(rows, q.limit, (r) => ({ k: r[column.key as keyof typeof r] as string | number, id: r.id })), 200);
   });
 
   app.openapi(routes.disburse, async (c) => {
