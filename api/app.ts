@@ -13,6 +13,7 @@ import { registerHealth } from './routes/health';
 import { registerHome } from './routes/home';
 import { registerLoans } from './routes/loans';
 import { registerOffices } from './routes/offices';
+import { registerPayments } from './routes/payments';
 import { registerUsers } from './routes/users';
 
 export type { AppDeps, AppEnv } from './app-env';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): App {
   registerBorrowers(app, deps);
   registerLoans(app, deps);
   registerCorrections(app, deps);
+  registerPayments(app, deps);
   registerHome(app, deps);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -83,6 +83,8 @@ const cases: Case[] = [
   { endpoint: 'GET /api/loans/{id}', action: null, targets: upazilaTargets, call: (c, t) => api.request(c, 'GET', `/api/loans/${api.loans[t.office]}`) },
   { endpoint: 'GET /api/loans/{id}/timeline', action: null, targets: upazilaTargets, call: (c, t) => api.request(c, 'GET', `/api/loans/${api.loans[t.office]}/timeline`) },
   { endpoint: 'GET /api/societies?officeId', action: null, targets: officeTargets, call: (c, t) => api.request(c, 'GET', `/api/societies?officeId=${t.office}`) },
+  { endpoint: 'GET /api/payments?officeId', action: null, targets: officeTargets, call: (c, t) => api.request(c, 'GET', `/api/payments?officeId=${t.office}`) },
+  { endpoint: 'GET /api/installments?officeId', action: null, targets: officeTargets, call: (c, t) => api.request(c, 'GET', `/api/installments?officeId=${t.office}&from=2026-01-01&to=2030-12-31`) },
   { endpoint: 'GET /api/defaulters?officeId', action: null, targets: officeTargets, call: (c, t) => api.request(c, 'GET', `/api/defaulters?officeId=${t.office}`) },
   {
     endpoint: 'POST /api/borrowers', action: 'borrower.create', targets: upazilaTargets,
@@ -146,6 +148,8 @@ describe.sequential('access matrix', () => {
     const loans = (await (await api.request(cookie, 'GET', '/api/loans?limit=500')).json()) as { items: { id: string }[] };
     const expectedLoans = (await api.sql<{ id: string; society_id: string; office_id: string }[]>`SELECT id, society_id, office_id FROM loans`).filter((l) => mayRead(role, l.office_id, l.society_id));
     expect(loans.items.map((l) => l.id).sort()).toEqual(expectedLoans.map((l) => l.id).sort());
+    const due = (await (await api.request(cookie, 'GET', '/api/installments?from=2000-01-01&to=2100-01-01&limit=500')).json()) as { items: { loanId: string }[] };
+    expect([...new Set(due.items.map((i) => i.loanId))].sort()).toEqual(expectedLoans.map((l) => l.id).sort());
   });
 
   it('refuses every endpoint without a session', async () => {
