@@ -19,7 +19,7 @@ export interface LoanWorkerOptions {
   tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>>;
 }
 
-export async function createLoanWorker(opts: LoanWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; close(): Promise<void> }> {
+export async function createLoanWorker(opts: LoanWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; temporal: Client; close(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: opts.target.address, tls: opts.target.tls, apiKey: opts.target.apiKey });
   const clientConnection = await Connection.connect({ address: opts.target.address, tls: opts.target.tls, apiKey: opts.target.apiKey });
   const temporal = new Client({ connection: clientConnection, namespace: opts.target.namespace });
@@ -34,6 +34,7 @@ export async function createLoanWorker(opts: LoanWorkerOptions): Promise<{ worke
   return {
     worker,
     connection,
+    temporal,
     close: async () => {
       await clientConnection.close();
       await connection.close();

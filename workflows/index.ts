@@ -1,2 +1,3 @@
 export { loanWorkflow } from './loan';
 export { correctionWorkflow } from './correction';
+export { paymentDeliveryWorkflow } from './payment-delivery';

@@ -1,0 +1,94 @@
+// Store first, deliver after. A payment from outside is written once (its trxId is unique), matched
+// to a loan if it can be, and only then handed to the loan's workflow. If the process dies in
+// between, the delivery sweeper finds the stored row and delivers it; the workflow counts a trxId
+// once, so a repeat delivery changes nothing.
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Sql } from '../db/client';
+import type { PaymentResult, Poisha } from '../domain/types';
+import { loanWorkflowId, payUpdate } from '../workflows/loan-definitions';
+import { matchPayment } from './match-payment';
+
+export interface IncomingPayment {
+  trxId: string;
+  amountPoisha: Poisha;
+  paidAt: number;
+  provider: 'bkash' | 'bank' | 'cash';
+  payerMsisdn?: string | null;
+  reference?: string | null;
+  /** The upazila office whose account received the money. */
+  officeId: string;
+  recordedBy: string;
+  raw?: unknown;
+}
+
+export interface Stored {
+  paymentId: string;
+  /** False when this trxId was already stored: a retried webhook. */
+  fresh: boolean;
+  loanId: string | null;
+  status: string;
+}
+
+export async function storePayment(sql: Sql, p: IncomingPayment): Promise<Stored> {
+  if (!Number.isSafeInteger(p.amountPoisha) || p.amountPoisha <= 0) throw new RangeError(`amount must be a positive whole number of poisha, got ${p.amountPoisha}`);
+  const match = await matchPayment(sql, p);
+  const [row] = await sql<{ id: string; loan_id: string | null; status: string; fresh: boolean }[]>`
+    WITH ins AS (
+      INSERT INTO payments (id, trx_id, provider, loan_id, amount_poisha, paid_at, payer_msisdn, reference, status, recorded_by, office_id, matched_by, raw)
+      VALUES (${randomUUID()}, ${p.trxId}, ${p.provider}, ${match.loanId}, ${p.amountPoisha}, ${new Date(p.paidAt)}, ${p.payerMsisdn ?? null},
+        ${p.reference ?? null}, 'received', ${p.recordedBy}, ${p.officeId}, ${match.matchedBy}, ${p.raw === undefined ? null : sql.json(p.raw as never)})
+      ON CONFLICT (trx_id) DO NOTHING
+      RETURNING id, loan_id, status, true AS fresh)
+    SELECT * FROM ins
+    UNION ALL
+    SELECT id, loan_id, status, false AS fresh FROM payments WHERE trx_id = ${p.trxId} AND NOT EXISTS (SELECT 1 FROM ins)`;
+  return { paymentId: row!.id, fresh: row!.fresh, loanId: row!.loan_id, status: row!.status };
+}
+
+export type Delivery = { delivered: true; result: PaymentResult } | { delivered: false; reason: string; retry: boolean };
+
+/** Hands a stored, matched payment to its loan's workflow and records the outcome. */
+export async function deliverPayment(sql: Sql, temporal: Client, paymentId: string): Promise<Delivery> {
+  const [p] = await sql<{ trx_id: string; loan_id: string | null; amount_poisha: number; paid_at: Date; provider: 'bkash' | 'bank' | 'cash'; payer_msisdn: string | null; reference: string | null; recorded_by: string; status: string }[]>`
+    SELECT trx_id, loan_id, amount_poisha, paid_at, provider, payer_msisdn, reference, recorded_by, status FROM payments WHERE id = ${paymentId}`;
+  if (!p) return { delivered: false, reason: 'no such payment', retry: false };
+  if (!p.loan_id) return { delivered: false, reason: 'not matched to a loan yet', retry: false };
+  try {
+    const result = await temporal.workflow.getHandle(loanWorkflowId(p.loan_id)).executeUpdate(payUpdate, {
+      args: [{ loanId: p.loan_id, trxId: p.trx_id, amountPoisha: p.amount_poisha, paidAt: p.paid_at.getTime(), provider: p.provider, recordedBy: p.recorded_by, payerMsisdn: p.payer_msisdn ?? undefined, reference: p.reference ?? undefined }],
+    });
+    await sql`UPDATE payments SET delivered_at = now(), delivery_error = NULL WHERE id = ${paymentId}`;
+    return { delivered: true, result };
+  } catch (err) {
+    const permanent = err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError;
+    const reason = err instanceof WorkflowUpdateFailedError ? ((err.cause as Error | undefined)?.message ?? err.message) : err instanceof WorkflowNotFoundError ? 'the loan is closed' : (err as Error).message;
+    // A loan that refuses the money (closed, written off) sends the payment back to the officers' queue.
+    await sql`UPDATE payments SET delivery_error = ${reason}, loan_id = CASE WHEN ${permanent} THEN NULL ELSE loan_id END,
+      matched_by = CASE WHEN ${permanent} THEN NULL ELSE matched_by END WHERE id = ${paymentId} AND status = 'received'`;
+    return { delivered: false, reason, retry: !permanent };
+  }
+}
+
+/** Delivers every stored, matched payment not yet in its loan's ledger (after a crash, or a retry). */
+export async function deliverPending(sql: Sql, temporal: Client, opts: { olderThanMs?: number; limit?: number } = {}): Promise<{ delivered: number; failed: number }> {
+  const rows = await sql<{ id: string }[]>`
+    SELECT id FROM payments
+    WHERE status = 'received' AND loan_id IS NOT NULL AND received_at < now() - ${`${opts.olderThanMs ?? 0} milliseconds`}::interval
+    ORDER BY received_at LIMIT ${opts.limit ?? 200}`;
+  let delivered = 0;
+  let failed = 0;
+  for (const r of rows) {
+    const d = await deliverPayment(sql, temporal, r.id);
+    if (d.delivered) delivered += 1;
+    else failed += 1;
+  }
+  return { delivered, failed };
+}
+
+/** An officer gives an unmatched payment to a loan; recorded, then delivered. */
+export async function assignPayment(sql: Sql, paymentId: string, loanId: string, by: string): Promise<boolean> {
+  const rows = await sql`UPDATE payments SET loan_id = ${loanId}, matched_by = 'officer', assigned_by = ${by}, assigned_at = now(), delivery_error = NULL
+    WHERE id = ${paymentId} AND status = 'received' AND loan_id IS NULL RETURNING id`;
+  return rows.length === 1;
+}

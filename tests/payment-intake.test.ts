@@ -1,0 +1,106 @@
+// Payments from outside: stored once, matched, delivered to the loan's workflow; a crash between
+// storing and delivering loses nothing, because the delivery sweeper finds the stored row.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignPayment, deliverPayment, storePayment, type IncomingPayment } from '../payments/receive-payment';
+import { PAYMENT_DELIVERY_WORKFLOW_ID } from '../workflows/payment-delivery';
+import { addBorrower, createHarness, type Harness } from './loan-harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+let n = 0;
+const incoming = (p: Partial<IncomingPayment>): IncomingPayment => ({
+  trxId: `BK${Date.now()}${n++}`,
+  amountPoisha: 50_000,
+  paidAt: Date.now(),
+  provider: 'bkash',
+  officeId: 'JHENAIDAH-SADAR',
+  recordedBy: 'bkash-webhook',
+  ...p,
+});
+
+async function monthlyLoan(mobile: string) {
+  const borrowerId = await addBorrower(h.sql, mobile);
+  const loan = await h.disburse({ borrowerId, productCode: 'MONTHLY', principalPoisha: 1_200_000 });
+  await h.waitFor(loan.loanId, (v) => v.status === 'active');
+  return loan;
+}
+
+describe('payment intake', () => {
+  it('matches by the loan code typed as reference (any case, spaces) and applies it once however often it arrives', async () => {
+    const loan = await monthlyLoan('01711110001');
+    const p = incoming({ reference: ` ${loan.loanCode.toLowerCase().slice(0, 4)} ${loan.loanCode.toLowerCase().slice(4)} ` });
+    const stored = await Promise.all(Array.from({ length: 10 }, () => storePayment(h.sql, p)));
+    expect(stored.filter((s) => s.fresh)).toHaveLength(1);
+    expect(new Set(stored.map((s) => s.paymentId)).size).toBe(1);
+    expect(stored[0]!.loanId).toBe(loan.loanId);
+    const first = await deliverPayment(h.sql, h.temporal, stored[0]!.paymentId);
+    const again = await deliverPayment(h.sql, h.temporal, stored[0]!.paymentId);
+    expect(first).toMatchObject({ delivered: true, result: { duplicate: false, allocations: [{ seq: 1, amountPoisha: 50_000 }] } });
+    expect(again).toMatchObject({ delivered: true, result: { duplicate: true } });
+    const rows = await h.sql`SELECT id, status, matched_by FROM payments WHERE trx_id = ${p.trxId}`;
+    expect(rows).toEqual([{ id: stored[0]!.paymentId, status: 'applied', matched_by: 'reference' }]);
+    const [alloc] = await h.sql`SELECT payment_id FROM payment_allocations WHERE loan_id = ${loan.loanId}`;
+    expect(alloc!.payment_id).toBe(stored[0]!.paymentId);
+    expect((await h.view(loan.loanId)).paidPoisha).toBe(50_000);
+  });
+
+  it("matches by the payer's mobile only when it belongs to exactly one open loan; otherwise an officer assigns it", async () => {
+    const only = await monthlyLoan('01711110002');
+    const byMobile = await storePayment(h.sql, incoming({ payerMsisdn: '8801711110002' }));
+    expect(byMobile.loanId).toBe(only.loanId);
+
+    const a = await monthlyLoan('01711110003');
+    await monthlyLoan('01711110003');
+    const ambiguous = await storePayment(h.sql, incoming({ payerMsisdn: '01711110003', reference: 'no idea' }));
+    expect(ambiguous.loanId).toBeNull();
+    expect(await deliverPayment(h.sql, h.temporal, ambiguous.paymentId)).toMatchObject({ delivered: false, retry: false });
+    const queue = await h.sql`SELECT id FROM payments WHERE status = 'received' AND loan_id IS NULL AND office_id = 'JHENAIDAH-SADAR'`;
+    expect(queue.map((r) => r.id)).toContain(ambiguous.paymentId);
+
+    expect(await assignPayment(h.sql, ambiguous.paymentId, a.loanId, 'uco-sadar')).toBe(true);
+    expect(await assignPayment(h.sql, ambiguous.paymentId, a.loanId, 'uco-sadar')).toBe(false); // already assigned
+    expect(await deliverPayment(h.sql, h.temporal, ambiguous.paymentId)).toMatchObject({ delivered: true });
+    const [row] = await h.sql`SELECT status, matched_by, assigned_by FROM payments WHERE id = ${ambiguous.paymentId}`;
+    expect(row).toEqual({ status: 'applied', matched_by: 'officer', assigned_by: 'uco-sadar' });
+  });
+
+  it('loses nothing when the process dies between storing and delivering: the sweeper delivers it', async () => {
+    const loan = await monthlyLoan('01711110004');
+    // Stored, then "crash": nobody delivers it on the fast path.
+    const stored = await storePayment(h.sql, incoming({ reference: loan.loanCode, amountPoisha: 70_000 }));
+    await h.sql`UPDATE payments SET received_at = now() - interval '1 minute' WHERE id = ${stored.paymentId}`;
+    await h.temporal.workflow.start('paymentDeliveryWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId: `${PAYMENT_DELIVERY_WORKFLOW_ID}-${h.taskQueue}`,
+      args: [{ everyMs: 500, graceMs: 1_000 }],
+    });
+    const v = await h.waitFor(loan.loanId, (x) => x.paidPoisha === 70_000);
+    expect(v.installments[0]!.paidPoisha).toBe(70_000);
+    const [row] = await h.sql`SELECT status, delivered_at FROM payments WHERE id = ${stored.paymentId}`;
+    expect(row!.status).toBe('applied');
+    await h.temporal.workflow.getHandle(`${PAYMENT_DELIVERY_WORKFLOW_ID}-${h.taskQueue}`).terminate('test finished');
+  });
+
+  it('sends money for a closed loan back to the officers with the reason', async () => {
+    const loan = await monthlyLoan('01711110005');
+    await h.cancel(loan.loanId);
+    const stored = await storePayment(h.sql, incoming({ payerMsisdn: '01711110005', reference: loan.loanCode }));
+    expect(stored.loanId).toBeNull(); // a cancelled loan is not open, so nothing matches
+    const [row] = await h.sql`SELECT loan_id, status FROM payments WHERE id = ${stored.paymentId}`;
+    expect(row).toEqual({ loan_id: null, status: 'received' });
+  });
+
+  it('refuses an amount that is not whole positive poisha, storing nothing', async () => {
+    for (const amountPoisha of [0, -100, 10.5]) {
+      await expect(storePayment(h.sql, incoming({ amountPoisha, trxId: `BAD${amountPoisha}` }))).rejects.toThrow(/whole number of poisha/);
+    }
+    const rows = await h.sql`SELECT 1 FROM payments WHERE trx_id LIKE 'BAD%'`;
+    expect(rows).toHaveLength(0);
+  });
+});

@@ -1,0 +1,19 @@
+// The delivery sweeper: one per deployment. Every few seconds it delivers stored payments that have
+// not reached their loan's workflow (the process that stored them died, or the loan was busy).
+import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+
+const acts = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+export const PAYMENT_DELIVERY_WORKFLOW_ID = 'payment-delivery';
+
+export async function paymentDeliveryWorkflow(opts: { everyMs: number; graceMs: number }): Promise<void> {
+  for (let round = 0; round < 500; round++) {
+    await acts.deliverPendingPayments({ olderThanMs: opts.graceMs });
+    await sleep(opts.everyMs);
+  }
+  await continueAsNew<typeof paymentDeliveryWorkflow>(opts);
+}
