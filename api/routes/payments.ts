@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { dhakaInstant } from '../../domain/dhaka-time';
 import { requireActor } from '../access/require-actor';
-import { assertCanRead, scopeFilter } from '../access/scope';
+import { assertCanRead, assertCanWrite, scopeFilter } from '../access/scope';
+import { assignPayment, deliverPayment } from '../../payments/receive-payment';
 import type { App, AppDeps } from '../app-env';
-import { errorResponses } from '../errors';
+import { ApiError, errorResponses } from '../errors';
 import { decodeCursor, page } from '../pagination';
 import { Id, Page, PageQuery } from '../schemas';
 
@@ -36,7 +37,49 @@ const listInstallments = createRoute({
   responses: { 200: { description: 'installments by due date', content: { 'application/json': { schema: Page(Installment) } } }, ...errorResponses('UNAUTHORIZED', 'BAD_REQUEST', 'NOT_FOUND') },
 });
 
-export function registerPayments(app: App, { sql }: AppDeps): void {
+const Unmatched = z
+  .object({ id: z.string(), trxId: z.string(), provider: z.string(), officeId: z.string().nullable(), amountPoisha: z.number(), paidAt: z.string(), payerMsisdn: z.string().nullable(), reference: z.string().nullable(), deliveryError: z.string().nullable() })
+  .openapi('UnmatchedPayment');
+
+const listUnmatched = createRoute({
+  method: 'get', path: '/api/payments/unmatched', summary: 'Money received that no loan could be matched to, for an officer to assign',
+  responses: { 200: { description: 'unmatched payments, oldest first', content: { 'application/json': { schema: z.object({ items: z.array(Unmatched) }) } } }, ...errorResponses('UNAUTHORIZED') },
+});
+
+const assign = createRoute({
+  method: 'post', path: '/api/payments/{id}/assign', summary: 'Give an unmatched payment to a loan of the same upazila; recorded, then delivered',
+  request: { params: z.object({ id: z.string().uuid() }), body: { content: { 'application/json': { schema: z.object({ loanId: z.string().uuid() }) } }, required: true } },
+  responses: { 200: { description: 'assigned and delivered (or queued for delivery)', content: { 'application/json': { schema: z.object({ delivered: z.boolean(), reason: z.string().optional() }) } } }, ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT') },
+});
+
+export function registerPayments(app: App, { sql, temporal }: AppDeps): void {
+  app.openapi(listUnmatched, async (c) => {
+    const actor = requireActor(c);
+    const items = await sql<z.infer<typeof Unmatched>[]>`
+      SELECT p.id, p.trx_id AS "trxId", p.provider, p.office_id AS "officeId", p.amount_poisha AS "amountPoisha", to_json(p.paid_at)#>>'{}' AS "paidAt",
+        p.payer_msisdn AS "payerMsisdn", p.reference, p.delivery_error AS "deliveryError"
+      FROM payments p
+      WHERE p.status = 'received' AND p.loan_id IS NULL
+        AND ${actor.role === 'society_rep' ? sql`false` : sql`p.office_id IN (SELECT id FROM office_subtree(${actor.officeId}))`}
+      ORDER BY p.received_at`;
+    return c.json({ items }, 200);
+  });
+
+  app.openapi(assign, async (c) => {
+    const actor = requireActor(c);
+    const { id } = c.req.valid('param');
+    const { loanId } = c.req.valid('json');
+    const [p] = await sql<{ office_id: string | null; loan_id: string | null; status: string }[]>`SELECT office_id, loan_id, status FROM payments WHERE id = ${id}`;
+    if (!p || !p.office_id) throw new ApiError('NOT_FOUND', 'no unmatched payment here');
+    await assertCanWrite(sql, actor, 'payment.record', { officeId: p.office_id }, 'payment');
+    if (p.loan_id || p.status !== 'received') throw new ApiError('CONFLICT', 'this payment is already matched to a loan');
+    const [loan] = await sql<{ office_id: string; status: string }[]>`SELECT office_id, status FROM loans WHERE id = ${loanId}`;
+    if (!loan || loan.office_id !== p.office_id) throw new ApiError('BAD_REQUEST', 'the loan must belong to the upazila whose account received the money', 'loanId');
+    if (!(await assignPayment(sql, id, loanId, actor.id))) throw new ApiError('CONFLICT', 'this payment was matched meanwhile');
+    const d = await deliverPayment(sql, temporal, id);
+    return c.json(d.delivered ? { delivered: true } : { delivered: false, reason: d.reason }, 200);
+  });
+
   app.openapi(listPayments, async (c) => {
     const actor = requireActor(c);
     const q = c.req.valid('query');
