@@ -83,9 +83,11 @@ const routes = {
 
 export function registerLoans(app: App, { sql, temporal, taskQueue }: AppDeps): void {
   async function loanPlace(id: string) {
-    const [l] = await sql<{ office_id: string; society_id: string; status: string }[]>`SELECT office_id, society_id, status FROM loans WHERE id = ${id}`;
+    const [l] = await sql<{ office_id: string; society_id: string; status: string; code: string }[]>`SELECT office_id, society_id, status, code FROM loans WHERE id = ${id}`;
     if (!l) throw new ApiError('NOT_FOUND', 'no loan here');
-    return { officeId: l.office_id, societyId: l.society_id, status: l.status };
+    // A receipt number is unique within a loan; the transaction id carries the loan code so the
+    // same number written for two loans by mistake can never be taken for one payment.
+    return { officeId: l.office_id, societyId: l.society_id, status: l.status, code: l.code };
   }
 
   app.openapi(routes.list, async (c) => {
@@ -160,12 +162,13 @@ export function registerLoans(app: App, { sql, temporal, taskQueue }: AppDeps): 
     const actor = requireActor(c);
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    await assertCanWrite(sql, actor, 'payment.record', await loanPlace(id), 'loan');
+    const place = await loanPlace(id);
+    await assertCanWrite(sql, actor, 'payment.record', place, 'loan');
     const paidAt = body.paidOn ? dhakaInstant(body.paidOn, '12:00') : Date.now();
     if (paidAt > Date.now() + 60_000) throw new ApiError('BAD_REQUEST', 'paidOn is in the future', 'paidOn');
     try {
       const result = await temporal.workflow.getHandle(loanWorkflowId(id)).executeUpdate(payUpdate, {
-        args: [{ loanId: id, trxId: `${body.provider.toUpperCase()}-${body.receiptNo}`, amountPoisha: body.amountPoisha, paidAt, provider: body.provider, recordedBy: actor.id, reference: body.note }],
+        args: [{ loanId: id, trxId: `${body.provider.toUpperCase()}-${place.code}-${body.receiptNo}`, amountPoisha: body.amountPoisha, paidAt, provider: body.provider, recordedBy: actor.id, reference: body.note }],
       });
       return c.json({ result }, 200);
     } catch (err) {
