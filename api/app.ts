@@ -6,6 +6,7 @@ import { getCookie } from 'hono/cookie';
 import { actorForSession, SESSION_COOKIE } from './auth/sessions';
 import type { App, AppDeps, AppEnv } from './app-env';
 import { ApiError, renderError, validationHook } from './errors';
+import { registerExports } from './exports/routes';
 import { registerAuth } from './routes/auth';
 import { registerBorrowers } from './routes/borrowers';
 import { registerCorrections } from './routes/corrections';
@@ -14,6 +15,7 @@ import { registerHome } from './routes/home';
 import { registerLoans } from './routes/loans';
 import { registerOffices } from './routes/offices';
 import { registerPayments } from './routes/payments';
+import { registerReports } from './routes/reports';
 import { registerUsers } from './routes/users';
 
 export type { AppDeps, AppEnv } from './app-env';
@@ -35,6 +37,8 @@ export function createApp(deps: AppDeps): App {
   registerOffices(app, deps);
   registerBorrowers(app, deps);
   registerLoans(app, deps);
+  registerReports(app, deps);
+  registerExports(app, deps);
   registerCorrections(app, deps);
   registerPayments(app, deps);
   registerHome(app, deps);
