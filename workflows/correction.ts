@@ -12,6 +12,8 @@ const acts = proxyActivities<ReturnType<typeof createActivities>>({
 });
 
 export async function correctionWorkflow({ requestId }: { requestId: string }): Promise<CorrectionView> {
+  // Answer queries even while the request is being prepared.
+  setHandler(correctionViewQuery, () => ({ requestId, status: 'pending', step: 0, awaiting: null, stepDeadline: null, changes: [], decisions: [], outcome: null }));
   const input: CorrectionInput = await acts.prepareCorrection(requestId);
   const chain: ChainStep[] = input.chain.map((s) => ({ ...s }));
   let changes: FieldChange[] = input.changes;
