@@ -4,7 +4,7 @@ import { requireActor } from '../access/require-actor';
 import { assertCanRead, assertCanWrite, scopeFilter } from '../access/scope';
 import type { App, AppDeps } from '../app-env';
 import { ApiError, errorResponses } from '../errors';
-import { decodeCursor, page } from '../pagination';
+import { decodeCursor, page, parseSort, type SortColumn } from '../pagination';
 import { Id, Mobile, Page, PageQuery } from '../schemas';
 
 const Borrower = z
@@ -19,6 +19,7 @@ const Borrower = z
     barrackNo: z.string().nullable(),
     roomNo: z.string().nullable(),
     blacklisted: z.boolean(),
+    createdAt: z.string(),
   })
   .openapi('Borrower');
 
@@ -32,15 +33,20 @@ const NewBorrower = z.object({
   roomNo: z.string().trim().max(40).optional(),
 });
 
+const BORROWER_SORTS: Record<string, SortColumn> = {
+  name: { expr: 'b.name', type: 'text', key: 'name' },
+  createdAt: { expr: 'b.created_at', type: 'timestamptz', key: 'createdAt' },
+};
+
 const select = (sql: AppDeps['sql']) => sql`
-  SELECT b.id, b.society_id AS "societyId", s.office_id AS "officeId", b.name, b.father_or_husband_name AS "fatherOrHusbandName",
+  SELECT to_json(b.created_at)#>>'{}' AS "createdAt", b.id, b.society_id AS "societyId", s.office_id AS "officeId", b.name, b.father_or_husband_name AS "fatherOrHusbandName",
     b.mobile, b.nid, b.barrack_no AS "barrackNo", b.room_no AS "roomNo",
     EXISTS (SELECT 1 FROM blacklist bl WHERE bl.borrower_id = b.id AND bl.settled_at IS NULL) AS blacklisted
   FROM borrowers b JOIN societies s ON s.id = b.society_id`;
 
 const list = createRoute({
   method: 'get', path: '/api/borrowers', summary: 'Borrowers in my part of the country',
-  request: { query: PageQuery.extend({ societyId: Id.optional(), officeId: Id.optional(), q: z.string().max(80).optional() }) },
+  request: { query: PageQuery.extend({ societyId: Id.optional(), officeId: Id.optional(), q: z.string().max(80).optional(), sort: z.string().max(30).optional().describe('name or createdAt; "-" in front for descending (default name)') }) },
   responses: { 200: { description: 'borrowers by name', content: { 'application/json': { schema: Page(Borrower) } } }, ...errorResponses('UNAUTHORIZED', 'BAD_REQUEST') },
 });
 const get = createRoute({
@@ -57,17 +63,19 @@ const create = createRoute({
 export function registerBorrowers(app: App, { sql }: AppDeps): void {
   app.openapi(list, async (c) => {
     const actor = requireActor(c);
-    const { cursor, limit, societyId, officeId, q } = c.req.valid('query');
+    const { cursor, limit, societyId, officeId, q, sort } = c.req.valid('query');
     const after = decodeCursor(cursor);
+    const { column, desc } = parseSort(sort, BORROWER_SORTS, 'name');
+    const dir = sql.unsafe(desc ? 'DESC' : 'ASC');
     const rows = await sql<z.infer<typeof Borrower>[]>`
       ${select(sql)}
       WHERE ${scopeFilter(sql, actor, { office: 's.office_id', society: 'b.society_id' })}
         ${societyId ? sql`AND b.society_id = ${societyId}` : sql``}
         ${officeId ? sql`AND s.office_id IN (SELECT id FROM office_subtree(${officeId}))` : sql``}
         ${q ? sql`AND (b.name ILIKE ${`%${q}%`} OR b.mobile = ${q} OR b.nid = ${q})` : sql``}
-        ${after ? sql`AND (b.name, b.id) > (${String(after.k)}, ${after.id})` : sql``}
-      ORDER BY b.name, b.id LIMIT ${limit + 1}`;
-    return c.json(page(rows, limit, (r) => ({ k: r.name, id: r.id })), 200);
+        ${after ? sql`AND (${sql.unsafe(column.expr)}, b.id) ${sql.unsafe(desc ? '<' : '>')} (${String(after.k)}::${sql.unsafe(column.type)}, ${after.id}::uuid)` : sql``}
+      ORDER BY ${sql.unsafe(column.expr)} ${dir}, b.id ${dir} LIMIT ${limit + 1}`;
+    return c.json(page(rows, limit, (r) => ({ k: r[column.key as keyof typeof r] as string, id: r.id })), 200);
   });
 
   app.openapi(get, async (c) => {
