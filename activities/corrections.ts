@@ -7,7 +7,7 @@ import type { ActivityDeps } from '.';
 import { rememberRuleVersions } from './rule-versions';
 
 /** Fields whose correction changes money owed; their chain comes from the money rules. */
-export const MONEY_FIELDS: readonly string[] = ['principalPoisha'];
+export const MONEY_FIELDS: readonly string[] = ['principalPoisha', 'installmentCount'];
 
 /** Borrower fields a correction may change, and their columns. */
 export const BORROWER_COLUMNS: Record<string, string> = {
@@ -24,20 +24,26 @@ const TERMINAL = ['applied', 'rejected', 'conflict', 'withdrawn'];
 export function createCorrectionActivities({ sql, temporal }: ActivityDeps) {
   /** A principal correction goes to the loan's workflow, which recomputes the open installments. */
   async function amendLoan(input: CorrectionInput): Promise<{ applied: boolean; message: string }> {
-    const change = input.changes[0]!;
-    const [loan] = await sql<{ principal_poisha: number }[]>`SELECT principal_poisha FROM loans WHERE id = ${input.recordId}`;
+    const [loan] = await sql<{ principal_poisha: number; installments: number }[]>`
+      SELECT principal_poisha, (SELECT count(*)::int FROM installments WHERE loan_id = l.id) AS installments FROM loans l WHERE id = ${input.recordId}`;
     if (!loan) return { applied: false, message: 'the loan no longer exists' };
     const [already] = await sql`SELECT 1 FROM loan_events WHERE loan_id = ${input.recordId} AND kind = 'amended' AND detail->>'requestId' = ${input.requestId}`;
-    if (!already && loan.principal_poisha !== Number(change.old)) {
-      return { applied: false, message: `principalPoisha is now ${loan.principal_poisha}, not ${change.old} as when the request was made; make a new request` };
+    const current: Record<string, number> = { principalPoisha: loan.principal_poisha, installmentCount: loan.installments };
+    if (!already) {
+      for (const c of input.changes) {
+        if (current[c.field] !== Number(c.old)) {
+          return { applied: false, message: `${c.field} is now ${current[c.field]}, not ${c.old} as when the request was made; make a new request` };
+        }
+      }
     }
+    const change = Object.fromEntries(input.changes.map((c) => [c.field, Number(c.new)])) as { principalPoisha?: number; installmentCount?: number };
     if (!temporal) throw new Error('the worker has no Temporal client for amending loans');
     try {
       await temporal.workflow
         .getHandle(loanWorkflowId(input.recordId))
-        .executeUpdate(amendUpdate, { args: [{ requestId: input.requestId, principalPoisha: Number(change.new), by: `correction:${input.requestId}` }] });
+        .executeUpdate(amendUpdate, { args: [{ requestId: input.requestId, ...change, by: `correction:${input.requestId}` }] });
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) return { applied: false, message: `the loan refused the new amount: ${(err.cause as Error | undefined)?.message ?? err.message}` };
+      if (err instanceof WorkflowUpdateFailedError) return { applied: false, message: `the loan refused the correction: ${(err.cause as Error | undefined)?.message ?? err.message}` };
       if (err instanceof WorkflowNotFoundError) return { applied: false, message: 'the loan is closed; its amount can no longer change' };
       throw err;
     }

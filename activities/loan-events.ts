@@ -56,18 +56,25 @@ export function createLoanEventActivities({ sql }: ActivityDeps) {
         if (e.snapshot.installments.length > 0) {
           const rows = e.snapshot.installments.map((i) => ({
             seq: i.seq,
+            due_date: i.dueDate,
+            due_at: new Date(i.dueAt).toISOString(),
             status: i.status,
             amount_poisha: i.amountPoisha,
             paid_poisha: i.paidPoisha,
             paid_at: i.paidAt === null ? null : new Date(i.paidAt).toISOString(),
             late_by_ms: i.lateByMs,
           }));
+          // Upsert: a correction of the number of installments adds new ones.
           await tx`
-            UPDATE installments AS i SET status = r.status, amount_poisha = r.amount_poisha, paid_poisha = r.paid_poisha, paid_at = r.paid_at,
-              late_by_ms = r.late_by_ms
+            INSERT INTO installments (loan_id, seq, due_date, due_at, status, amount_poisha, paid_poisha, paid_at, late_by_ms)
+            SELECT ${e.loanId}, r.seq, r.due_date, r.due_at, r.status, r.amount_poisha, r.paid_poisha, r.paid_at, r.late_by_ms
             FROM jsonb_to_recordset(${tx.json(rows as never)})
-              AS r(seq integer, status text, amount_poisha bigint, paid_poisha bigint, paid_at timestamptz, late_by_ms bigint)
-            WHERE i.loan_id = ${e.loanId} AND i.seq = r.seq`;
+              AS r(seq integer, due_date date, due_at timestamptz, status text, amount_poisha bigint, paid_poisha bigint, paid_at timestamptz, late_by_ms bigint)
+            ON CONFLICT (loan_id, seq) DO UPDATE SET status = excluded.status, amount_poisha = excluded.amount_poisha,
+              paid_poisha = excluded.paid_poisha, paid_at = excluded.paid_at, late_by_ms = excluded.late_by_ms`;
+        }
+        if (e.snapshot.removedSeqs?.length) {
+          await tx`DELETE FROM installments WHERE loan_id = ${e.loanId} AND seq = ANY(${e.snapshot.removedSeqs})`;
         }
 
         if (e.blacklist === 'list') {

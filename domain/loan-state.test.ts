@@ -558,7 +558,7 @@ describe('planAmendment and applyAmendment (principal corrections)', () => {
         const s = makeLoan();
         if (paid > 0) applyMoney(s, payment(paid, T0 - DAY));
         const before = s.installments.map((i) => ({ ...i }));
-        const plan = planAmendment(s, principal);
+        const plan = planAmendment(s, { principalPoisha: principal });
         const total = principal + Math.floor((principal * 500 + 5000) / 10_000);
         if (!plan.ok) {
           // Refused only when an open installment already holds more than its new share, or all is paid.
@@ -577,10 +577,28 @@ describe('planAmendment and applyAmendment (principal corrections)', () => {
     );
   });
 
+  it('adds installments on the schedule when the count grows, and drops unpaid ones when it shrinks', () => {
+    const s = makeLoan();
+    applyMoney(s, payment(105_000, T0 - DAY));
+    const longer = planAmendment(s, { installmentCount: 5 });
+    if (!longer.ok) throw new Error(longer.reason);
+    expect(longer.result).toMatchObject({ installmentCount: 5, addedSeqs: [4, 5], removedSeqs: [], changedSeqs: [2, 3] });
+    applyAmendment(s, 'req-more', longer, T0);
+    expect(s.installments.map((i) => i.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(s.installments[0]).toMatchObject({ amountPoisha: 105_000, status: 'paid' });
+    expect(s.installments.reduce((t, i) => t + i.amountPoisha, 0)).toBe(s.totalOwedPoisha);
+    expect(s.installments[4]!.dueAt).toBeGreaterThan(s.installments[3]!.dueAt);
+    const shorter = planAmendment(s, { installmentCount: 2 });
+    if (!shorter.ok) throw new Error(shorter.reason);
+    applyAmendment(s, 'req-fewer', shorter, T0);
+    expect(s.installments.map((i) => [i.seq, i.amountPoisha])).toEqual([[1, 105_000], [2, 210_000]]);
+    expect(planAmendment(s, { installmentCount: 1 })).toMatchObject({ ok: false });
+  });
+
   it('refuses a principal that would leave an open installment holding more than it owes', () => {
     const s = makeLoan();
     applyMoney(s, payment(150_000, T0 - DAY)); // 105 000 + 45 000 towards installment 2
-    const plan = planAmendment(s, 100_000); // 105 000 owed in all: 0 left for installments 2 and 3
+    const plan = planAmendment(s, { principalPoisha: 100_000 }); // 105 000 owed in all: 0 left for installments 2 and 3
     expect(plan.ok).toBe(false);
   });
 });

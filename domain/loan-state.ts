@@ -3,6 +3,7 @@
 // is deterministic in workflow code and easy to test on its own.
 import { allocatePayment } from './allocation';
 import { serviceCharge, splitEvenly } from './money';
+import { generateSchedule } from './schedule';
 import type {
   Decision,
   EpochMs,
@@ -51,7 +52,10 @@ export interface AmendResult {
   principalPoisha: Poisha;
   serviceChargePoisha: Poisha;
   totalOwedPoisha: Poisha;
+  installmentCount: number;
   changedSeqs: number[];
+  addedSeqs: number[];
+  removedSeqs: number[];
 }
 
 export function initialState(input: LoanInput): LoanState {
@@ -255,40 +259,85 @@ export function view(s: LoanState, pendingWrites = 0): LoanView {
 }
 
 /**
- * A new principal for a running loan: paid installments stay exactly as they were; the new amount
- * owed, less what those hold, is spread over the open installments (rounding on the last). Returns
- * why not when an open installment already holds more than its new share.
+ * A corrected principal and/or number of installments for a running loan. Paid installments stay
+ * exactly as they were; the open ones are kept (with their dates) up to the new count, later ones
+ * added on the product's schedule or dropped (only if nothing was paid on them), and the new amount
+ * owed, less what the paid ones hold, is spread over the open ones (rounding on the last).
  */
-export function planAmendment(s: LoanState, principalPoisha: Poisha): { ok: true; result: AmendResult; amounts: Map<number, Poisha> } | { ok: false; reason: string } {
-  if (!s.policy) return { ok: false, reason: 'the loan is not disbursed yet' };
-  if (!Number.isSafeInteger(principalPoisha) || principalPoisha <= 0) return { ok: false, reason: 'principal must be a positive whole number of poisha' };
-  const charge = serviceCharge(principalPoisha, s.policy.product.serviceChargeBps);
-  const total = principalPoisha + charge;
+export function planAmendment(
+  s: LoanState,
+  change: { principalPoisha?: Poisha; installmentCount?: number },
+): { ok: true; result: AmendResult; open: ScheduledInstallment[] } | { ok: false; reason: string } {
+  const policy = s.policy;
+  if (!policy) return { ok: false, reason: 'the loan is not disbursed yet' };
+  const principal = change.principalPoisha ?? s.input.principalPoisha;
+  const count = change.installmentCount ?? s.installments.length;
+  if (!Number.isSafeInteger(principal) || principal <= 0) return { ok: false, reason: 'principal must be a positive whole number of poisha' };
+  if (!Number.isInteger(count) || count < 1 || count > 600) return { ok: false, reason: 'the number of installments must be between 1 and 600' };
+  const charge = serviceCharge(principal, policy.product.serviceChargeBps);
+  const total = principal + charge;
   const fixed = s.installments.filter((i) => i.status === 'paid');
-  const open = s.installments.filter((i) => i.status !== 'paid');
-  const remaining = total - fixed.reduce((t, i) => t + i.amountPoisha, 0);
+  const open = s.installments.filter((i) => i.status !== 'paid').sort((a, b) => a.seq - b.seq);
+  const openCount = count - fixed.length;
   if (open.length === 0) return { ok: false, reason: 'every installment is already paid' };
-  if (remaining < open.length) return { ok: false, reason: `the new amount owed (${total} poisha) is less than what is already paid or due on paid installments` };
-  const shares = splitEvenly(remaining, open.length);
-  const amounts = new Map<number, Poisha>();
-  for (const [k, inst] of open.entries()) {
-    if (inst.paidPoisha > shares[k]!) return { ok: false, reason: `installment ${inst.seq} already has ${inst.paidPoisha} poisha paid, more than its new amount ${shares[k]}` };
-    amounts.set(inst.seq, shares[k]!);
+  if (openCount < 1) return { ok: false, reason: `${fixed.length} installments are already paid; the loan needs more than that` };
+  const removed = open.slice(openCount);
+  const partly = removed.find((i) => i.paidPoisha > 0);
+  if (partly) return { ok: false, reason: `installment ${partly.seq} already has money paid on it and cannot be dropped` };
+  const kept = open.slice(0, openCount);
+  // Dates of added installments follow the product's cadence from the disbursement, as if the loan
+  // had been made with the new count; a seq keeps the date it would have had.
+  const maxSeq = Math.max(...s.installments.map((i) => i.seq));
+  const addedSeqs = Array.from({ length: Math.max(0, openCount - open.length) }, (_, k) => maxSeq + 1 + k);
+  const dates = addedSeqs.length
+    ? generateSchedule(principal, s.input.disbursedAt, { ...policy, product: { ...policy.product, installmentCount: maxSeq + addedSeqs.length } }).installments
+    : [];
+  const targets: ScheduledInstallment[] = [
+    ...kept.map((i) => ({ seq: i.seq, dueDate: i.dueDate, dueAt: i.dueAt, amountPoisha: 0 })),
+    ...addedSeqs.map((seq) => {
+      const d = dates.find((x) => x.seq === seq)!;
+      return { seq, dueDate: d.dueDate, dueAt: d.dueAt, amountPoisha: 0 };
+    }),
+  ];
+  const remaining = total - fixed.reduce((t, i) => t + i.amountPoisha, 0);
+  if (remaining < targets.length) return { ok: false, reason: `the new amount owed (${total} poisha) is less than what the paid installments already hold` };
+  const shares = splitEvenly(remaining, targets.length);
+  for (const [k, t] of targets.entries()) {
+    t.amountPoisha = shares[k]!;
+    const paid = kept.find((i) => i.seq === t.seq)?.paidPoisha ?? 0;
+    if (paid > t.amountPoisha) return { ok: false, reason: `installment ${t.seq} already has ${paid} poisha paid, more than its new amount ${t.amountPoisha}` };
   }
-  return { ok: true, amounts, result: { principalPoisha, serviceChargePoisha: charge, totalOwedPoisha: total, changedSeqs: open.map((i) => i.seq) } };
+  return {
+    ok: true,
+    open: targets,
+    result: {
+      principalPoisha: principal,
+      serviceChargePoisha: charge,
+      totalOwedPoisha: total,
+      installmentCount: count,
+      changedSeqs: kept.map((i) => i.seq),
+      addedSeqs,
+      removedSeqs: removed.map((i) => i.seq),
+    },
+  };
 }
 
-export function applyAmendment(s: LoanState, requestId: string, plan: { result: AmendResult; amounts: Map<number, Poisha> }, at: EpochMs): void {
-  for (const inst of s.installments) {
-    const amount = plan.amounts.get(inst.seq);
-    if (amount === undefined) continue;
-    inst.amountPoisha = amount;
-    if (inst.paidPoisha === amount) {
+export function applyAmendment(s: LoanState, requestId: string, plan: { result: AmendResult; open: ScheduledInstallment[] }, at: EpochMs): void {
+  s.installments = s.installments.filter((i) => !plan.result.removedSeqs.includes(i.seq));
+  for (const t of plan.open) {
+    let inst = s.installments.find((i) => i.seq === t.seq);
+    if (!inst) {
+      inst = { ...t, paidPoisha: 0, status: 'pending', paidAt: null, lateByMs: null, remindersSent: [] };
+      s.installments.push(inst);
+    }
+    inst.amountPoisha = t.amountPoisha;
+    if (inst.paidPoisha === inst.amountPoisha) {
       inst.status = 'paid';
       inst.paidAt = at;
       inst.lateByMs = Math.max(0, at - inst.dueAt);
     }
   }
+  s.installments.sort((a, b) => a.seq - b.seq);
   s.input = { ...s.input, principalPoisha: plan.result.principalPoisha };
   s.serviceChargePoisha = plan.result.serviceChargePoisha;
   s.totalOwedPoisha = plan.result.totalOwedPoisha;

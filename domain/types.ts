@@ -220,7 +220,9 @@ export interface LoanEventRecord {
     status: LoanStatus;
     paidPoisha: Poisha;
     creditPoisha: Poisha;
-    installments: Pick<InstallmentState, 'seq' | 'status' | 'amountPoisha' | 'paidPoisha' | 'paidAt' | 'lateByMs'>[];
+    installments: Pick<InstallmentState, 'seq' | 'dueDate' | 'dueAt' | 'status' | 'amountPoisha' | 'paidPoisha' | 'paidAt' | 'lateByMs'>[];
+    /** Installments dropped by a correction of the number of installments. */
+    removedSeqs?: number[];
   };
   /** Set when the amount owed changed (a principal correction). */
   amounts: { principalPoisha: Poisha; serviceChargePoisha: Poisha; totalOwedPoisha: Poisha } | null;
@@ -244,6 +246,7 @@ export interface ReminderRequest {
 export interface AmendRequest {
   /** The correction request that approved the change; the same request amends once. */
   requestId: string;
-  principalPoisha: Poisha;
+  principalPoisha?: Poisha;
+  installmentCount?: number;
   by: string;
 }

@@ -144,7 +144,7 @@ export const fileSchemas = {
 
 export const CORRECTABLE_FIELDS = {
   borrower: ['name', 'fatherOrHusbandName', 'mobile', 'nid', 'barrackNo', 'roomNo'],
-  loan: ['principalPoisha'],
+  loan: ['principalPoisha', 'installmentCount'],
 } as const;
 
 export type PolicyKind = keyof typeof fileSchemas;

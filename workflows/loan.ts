@@ -44,6 +44,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   if (args.state) state.runs += 1;
   const loanId = state.input.loanId;
   const dirty = new Set<number>();
+  const removed: number[] = [];
   let changes = 0;
   let writes: Promise<unknown> = Promise.resolve();
   let pendingWrites = 0;
@@ -82,7 +83,8 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
         creditPoisha: state.creditPoisha,
         installments: state.installments
           .filter((i) => dirty.has(i.seq))
-          .map(({ seq, status, amountPoisha, paidPoisha, paidAt, lateByMs }) => ({ seq, status, amountPoisha, paidPoisha, paidAt, lateByMs })),
+          .map(({ seq, dueDate, dueAt, status, amountPoisha, paidPoisha, paidAt, lateByMs }) => ({ seq, dueDate, dueAt, status, amountPoisha, paidPoisha, paidAt, lateByMs })),
+        ...(removed.length ? { removedSeqs: removed.splice(0) } : {}),
       },
     };
     dirty.clear();
@@ -221,14 +223,15 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
     amendUpdate,
     async (req) => {
       if (state.amendments?.[req.requestId]) return view(state, pendingWrites);
-      const plan = planAmendment(state, req.principalPoisha);
+      const plan = planAmendment(state, req);
       if (!plan.ok) throw ApplicationFailure.create({ type: 'AmendmentRefused', message: plan.reason });
-      const before = { principalPoisha: state.input.principalPoisha, totalOwedPoisha: state.totalOwedPoisha };
+      const before = { principalPoisha: state.input.principalPoisha, totalOwedPoisha: state.totalOwedPoisha, installmentCount: state.installments.length };
       applyAmendment(state, req.requestId, plan, Date.now());
-      plan.result.changedSeqs.forEach((seq) => dirty.add(seq));
+      [...plan.result.changedSeqs, ...plan.result.addedSeqs].forEach((seq) => dirty.add(seq));
+      removed.push(...plan.result.removedSeqs);
       await settleStatus(
         { kind: 'amended', actor: req.by, amounts: { principalPoisha: plan.result.principalPoisha, serviceChargePoisha: plan.result.serviceChargePoisha, totalOwedPoisha: plan.result.totalOwedPoisha }, detail: { requestId: req.requestId, before } },
-        `principal corrected by request ${req.requestId}`,
+        `amount owed corrected by request ${req.requestId}`,
         null,
         { before, after: plan.result },
       );
@@ -239,7 +242,8 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
         if (typeof req?.requestId !== 'string' || !req.requestId || typeof req.by !== 'string' || !req.by) throw new Error('requestId and by are required');
         if (state.amendments?.[req.requestId]) return;
         if (isTerminal(state.status)) throw new Error(`loan is ${state.status}; its amount can no longer change`);
-        const plan = planAmendment(state, req.principalPoisha);
+        if (req.principalPoisha === undefined && req.installmentCount === undefined) throw new Error('name a new principal or number of installments');
+        const plan = planAmendment(state, req);
         if (!plan.ok) throw new Error(plan.reason);
       },
     },

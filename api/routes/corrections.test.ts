@@ -177,8 +177,25 @@ describe.sequential('correction requests', () => {
       await decide(role, lowId, 'approve');
     }
     const refused = await waitForRow(lowId, (r) => r.status === 'conflict');
-    expect(refused.outcome).toMatch(/the loan refused the new amount/);
+    expect(refused.outcome).toMatch(/the loan refused the correction/);
     expect((await api.h.view(loanId)).totalOwedPoisha).toBe(2_520_000);
+
+    // Spreading the loan over 15 installments adds three on the schedule; paid money stays put.
+    const longer = await api.request(await api.as('collector'), 'POST', '/api/corrections', { recordKind: 'loan', recordId: loanId, changes: { installmentCount: 15 }, reason: 'flood relief: three more months' });
+    expect(longer.status).toBe(201);
+    const longerId = ((await longer.json()) as { correction: { id: string } }).correction.id;
+    for (const role of ['upazila_officer', 'district_officer', 'divisional_officer'] as const) {
+      await waitForRow(longerId, (r) => r.awaitingRole === role);
+      await decide(role, longerId, 'approve');
+    }
+    expect((await waitForRow(longerId, (r) => r.status === 'applied' || r.status === 'conflict')).status).toBe('applied');
+    const v15 = await api.h.waitFor(loanId, (x) => x.installments.length === 15);
+    expect(v15.totalOwedPoisha).toBe(2_520_000);
+    expect(v15.installments.reduce((t, i) => t + i.amountPoisha, 0)).toBe(2_520_000);
+    expect(v15.installments[0]).toMatchObject({ amountPoisha: 105_000, status: 'paid' });
+    const rows = await api.sql<{ seq: number; due_date: string }[]>`SELECT seq, due_date::text FROM installments WHERE loan_id = ${loanId} ORDER BY seq`;
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    expect(rows.every((r, i) => i === 0 || r.due_date > rows[i - 1]!.due_date)).toBe(true);
   });
 
   it.each([

@@ -12,6 +12,7 @@ import { translateTemporalError } from '../temporal-errors';
 
 const FIELD_RULES: Record<string, z.ZodType<string | number | null>> = {
   principalPoisha: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  installmentCount: z.number().int().min(1).max(600),
   name: z.string().trim().min(1).max(120),
   fatherOrHusbandName: z.string().trim().min(1).max(120),
   mobile: z.string().regex(/^01[3-9]\d{8}$/, 'must be a Bangladeshi mobile number like 017XXXXXXXX').nullable(),
@@ -80,7 +81,8 @@ export function registerCorrections(app: App, { sql, temporal, taskQueue }: AppD
     const record =
       recordKind === 'loan'
         ? (await sql<Record<string, unknown>[]>`
-            SELECT l.principal_poisha AS "principalPoisha", l.office_id, l.society_id, l.status FROM loans l WHERE l.id = ${recordId}`)[0]
+            SELECT l.principal_poisha AS "principalPoisha", (SELECT count(*)::int FROM installments i WHERE i.loan_id = l.id) AS "installmentCount",
+              l.office_id, l.society_id, l.status FROM loans l WHERE l.id = ${recordId}`)[0]
         : (await sql<Record<string, unknown>[]>`
             SELECT b.name, b.father_or_husband_name AS "fatherOrHusbandName", b.mobile, b.nid, b.barrack_no AS "barrackNo",
               b.room_no AS "roomNo", s.office_id, b.society_id
