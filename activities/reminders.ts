@@ -1,12 +1,15 @@
-import { bnDate } from '../domain/bengali';
-import { formatTaka } from '../domain/money';
 import type { ReminderRequest } from '../domain/types';
+import { countSegments } from '../sms/segments';
+import { loadTemplatesSync, renderReminder } from '../sms/templates';
 import type { ActivityDeps } from '.';
 
 export const REMINDER_TEMPLATE = 'installment_reminder';
 
+// The templates policymakers edit (sms/templates); checked when the worker starts.
+const templates = loadTemplatesSync();
+
 export function reminderBody(r: { name: string; loanCode: string; amountDuePoisha: number; dueDate: string }): string {
-  return `প্রিয় ${r.name}, আপনার আশ্রয়ণ ঋণের (কোড ${r.loanCode}) কিস্তি ${formatTaka(r.amountDuePoisha)} পরিশোধের শেষ তারিখ ${bnDate(r.dueDate)}। বিকাশে রেফারেন্স ${r.loanCode} দিয়ে পরিশোধ করুন।`;
+  return renderReminder(templates, r);
 }
 
 export function createReminderActivities({ sql }: ActivityDeps) {
@@ -21,11 +24,12 @@ export function createReminderActivities({ sql }: ActivityDeps) {
       const key = `reminder:${r.loanId}:${r.seq}:${r.reminder}`;
       const params = { name, loanCode: r.loanCode, amountDuePoisha: r.amountDuePoisha, dueDate: r.dueDate, seq: r.seq, reminder: r.reminder };
       const body = reminderBody({ name, loanCode: r.loanCode, amountDuePoisha: r.amountDuePoisha, dueDate: r.dueDate });
+      const { segments } = countSegments(body);
       const noMobile = !borrower?.mobile;
       return sql.begin(async (tx) => {
         const rows = await tx`
-          INSERT INTO outbox (idempotency_key, channel, recipient, borrower_id, loan_id, template, params, body, status, last_error, not_before)
-          VALUES (${key}, 'sms', ${borrower?.mobile ?? null}, ${r.borrowerId}, ${r.loanId}, ${REMINDER_TEMPLATE}, ${tx.json(params)}, ${body},
+          INSERT INTO outbox (idempotency_key, channel, recipient, borrower_id, loan_id, template, params, body, segments, status, last_error, not_before)
+          VALUES (${key}, 'sms', ${borrower?.mobile ?? null}, ${r.borrowerId}, ${r.loanId}, ${REMINDER_TEMPLATE}, ${tx.json(params)}, ${body}, ${segments},
             ${noMobile ? 'skipped' : 'pending'}, ${noMobile ? 'borrower has no mobile number' : null}, ${new Date(r.at)})
           ON CONFLICT (idempotency_key) DO NOTHING
           RETURNING id`;

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Sql } from '../db/client';
 import type { Actor } from './access/actor';
+import type { BkashAccounts } from './bkash-setup';
 
 export interface AppDeps {
   sql: Sql;
@@ -10,6 +11,8 @@ export interface AppDeps {
   links?: { temporalUi?: string | null };
   /** Cookies get `Secure` when the app is served over https. */
   secureCookies?: boolean;
+  /** bKash merchant accounts to take payments into; none mounts no bKash routes. */
+  bkash?: BkashAccounts;
 }
 
 export type AppEnv = { Variables: { requestId: string; actor: Actor | null; sessionToken: string | null } };

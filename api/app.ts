@@ -7,6 +7,7 @@ import { actorForSession, SESSION_COOKIE } from './auth/sessions';
 import type { App, AppDeps, AppEnv } from './app-env';
 import { ApiError, renderError, validationHook } from './errors';
 import { registerExports } from './exports/routes';
+import { mountBkash } from './bkash-setup';
 import { registerAuth } from './routes/auth';
 import { registerBorrowers } from './routes/borrowers';
 import { registerCorrections } from './routes/corrections';
@@ -15,6 +16,7 @@ import { registerHome } from './routes/home';
 import { registerLoans } from './routes/loans';
 import { registerOffices } from './routes/offices';
 import { registerPayments } from './routes/payments';
+import { registerReconciliation } from './routes/reconciliation';
 import { registerReports } from './routes/reports';
 import { registerUsers } from './routes/users';
 
@@ -41,6 +43,8 @@ export function createApp(deps: AppDeps): App {
   registerExports(app, deps);
   registerCorrections(app, deps);
   registerPayments(app, deps);
+  registerReconciliation(app, deps);
+  mountBkash(app, deps);
   registerHome(app, deps);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,6 +1,7 @@
 // The environment, parsed once at start-up and passed on; nothing else reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
+import { smsEnvShape } from '../sms/config';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -37,6 +38,7 @@ export const envSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   TEMPORAL_UI_URL: optionalText,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ...smsEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string; rulesDir: string };

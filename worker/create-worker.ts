@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createSmsActivities } from '../sms/activities';
+import type { SmsSettings } from '../sms/config';
 import type { Sql } from '../db/client';
 import type { PolicyStore } from '../policy/policy-store';
 import type { TemporalTarget } from '../temporal/connection-options';
@@ -16,6 +18,8 @@ export interface LoanWorkerOptions {
   policy: PolicyStore;
   /** A pre-built workflow bundle (tests build one once); otherwise the workflows are bundled now. */
   workflowBundle?: { code: string };
+  /** The SMS channel; without it the worker runs no SMS dispatcher activities (tests of other parts). */
+  sms?: SmsSettings;
   tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>>;
 }
 
@@ -27,7 +31,7 @@ export async function createLoanWorker(opts: LoanWorkerOptions): Promise<{ worke
     connection,
     namespace: opts.target.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ sql: opts.sql, policy: opts.policy, temporal }),
+    activities: { ...createActivities({ sql: opts.sql, policy: opts.policy, temporal }), ...(opts.sms ? createSmsActivities({ sql: opts.sql, ...opts.sms }) : {}) },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...opts.tuning,
   });

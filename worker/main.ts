@@ -6,6 +6,8 @@ import { PolicyStore } from '../policy/policy-store';
 import { temporalTarget } from '../temporal/connection-options';
 import { createLoanWorker } from './create-worker';
 import { ensureSingletons } from './singletons';
+import { smsSettings } from '../sms/config';
+import { ensureSmsDispatcher } from '../sms/singleton';
 
 const env = parseEnv();
 Runtime.install({ logger: new DefaultLogger(env.LOG_LEVEL === 'debug' ? 'DEBUG' : env.LOG_LEVEL === 'info' ? 'WARN' : env.LOG_LEVEL === 'warn' ? 'WARN' : 'ERROR') });
@@ -13,8 +15,9 @@ const sql = createSql({ url: env.DATABASE_URL!, ssl: env.DATABASE_SSL, sslCa: en
 const policy = await PolicyStore.open(env.rulesDir, {
   onRefused: (r) => console.error(`[rules] refused ${r.file}${r.path ? ` at ${r.path}` : ''}: ${r.reason} — the previous good version stays in force`),
 });
-const { worker, close, temporal } = await createLoanWorker({ target: temporalTarget(env), taskQueue: env.TEMPORAL_TASK_QUEUE, sql, policy });
+const { worker, close, temporal } = await createLoanWorker({ target: temporalTarget(env), taskQueue: env.TEMPORAL_TASK_QUEUE, sql, policy, sms: smsSettings(env) });
 await ensureSingletons(temporal, env.TEMPORAL_TASK_QUEUE);
+await ensureSmsDispatcher(temporal, env.TEMPORAL_TASK_QUEUE);
 console.error(`[worker] polling task queue ${env.TEMPORAL_TASK_QUEUE} on ${env.TEMPORAL_ADDRESS} (policy ${(await policy.get()).version})`);
 await worker.run(); // resolves after shutdown() — the SDK handles SIGINT/SIGTERM itself
 await close();

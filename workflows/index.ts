@@ -1,3 +1,4 @@
 export { loanWorkflow } from './loan';
 export { correctionWorkflow } from './correction';
 export { paymentDeliveryWorkflow } from './payment-delivery';
+export { smsDispatcherWorkflow } from '../sms/dispatcher-workflow';

@@ -1,0 +1,78 @@
+// bKash's payment notification end to end: the simulator signs real SNS messages and posts them to
+// the API over HTTP; the API verifies, stores, answers, and the money reaches the loan's workflow.
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBkashSimulator, type BkashSimulator } from '../bkash/simulator';
+import { webhookProvider } from '../bkash/webhook-provider';
+import { createApp } from '../api/app';
+import { addBorrower, createHarness, type Harness } from './loan-harness';
+
+let h: Harness;
+let sim: BkashSimulator;
+let server: ServerType;
+let webhook: string;
+
+beforeAll(async () => {
+  h = await createHarness();
+  sim = await startBkashSimulator({});
+  const app = createApp({
+    sql: h.sql,
+    temporal: h.temporal,
+    taskQueue: h.taskQueue,
+    bkash: { accounts: { 'JHENAIDAH-SADAR': { webhook: webhookProvider({ account: sim.shortCode, topicArns: [sim.topicArn], certFetcher: sim.certFetcher }) } } },
+  });
+  server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  webhook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/bkash/webhook/JHENAIDAH-SADAR`;
+});
+afterAll(async () => {
+  server?.close();
+  await sim?.stop();
+  await h?.close();
+});
+
+async function openLoan(mobile: string) {
+  const loan = await h.disburse({ borrowerId: await addBorrower(h.sql, mobile), productCode: 'MONTHLY', principalPoisha: 1_200_000 });
+  await h.waitFor(loan.loanId, (v) => v.status === 'active');
+  return loan;
+}
+
+describe('bKash payment notifications', () => {
+  it('verifies, stores and applies a payment once, however often SNS delivers it', async () => {
+    const loan = await openLoan('01722220001');
+    const results = await sim.notify(webhook, { trxID: 'BKX0000001', amountPoisha: 105_000, debitMSISDN: '8801722220001', reference: loan.loanCode }, { repeat: 10 });
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const v = await h.waitFor(loan.loanId, (x) => x.paidPoisha === 105_000);
+    expect(v.installments[0]!.status).toBe('paid');
+    const rows = await h.sql`SELECT status, matched_by, recorded_by FROM payments WHERE trx_id = 'BKX0000001'`;
+    expect(rows).toEqual([{ status: 'applied', matched_by: 'reference', recorded_by: 'bkash-webhook' }]);
+  });
+
+  it.each([
+    ['a tampered message', { tamper: true }],
+    ['another topic', { wrongTopic: true }],
+    ['a stale message', { stale: true }],
+  ])('refuses %s with 403 and stores nothing', async (_what, opts) => {
+    const loan = await openLoan(`0173333${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`);
+    const trxID = `BKF${Date.now().toString().slice(-7)}`;
+    const [r] = await sim.notify(webhook, { trxID, amountPoisha: 50_000, debitMSISDN: '8801733330000', reference: loan.loanCode }, opts);
+    expect(r!.status).toBe(403);
+    expect(await h.sql`SELECT 1 FROM payments WHERE trx_id = ${trxID}`).toHaveLength(0);
+    expect((await h.view(loan.loanId)).paidPoisha).toBe(0);
+  });
+
+  it('verifies SNS signature version 2 (SHA256) as well', async () => {
+    const loan = await openLoan('01744440001');
+    const [r] = await sim.notify(webhook, { trxID: 'BKV2000001', amountPoisha: 20_000, debitMSISDN: '8801744440001', reference: loan.loanCode }, { signatureVersion: '2' });
+    expect(r!.status).toBe(200);
+    await h.waitFor(loan.loanId, (x) => x.paidPoisha === 20_000);
+  });
+
+  it('keeps a payment nobody can be matched to in the officers’ queue', async () => {
+    const [r] = await sim.notify(webhook, { trxID: 'BKU0000001', amountPoisha: 33_300, debitMSISDN: '8801999999999', reference: 'kisti' });
+    expect(r!.status).toBe(200);
+    const [row] = await h.sql`SELECT loan_id, status, office_id FROM payments WHERE trx_id = 'BKU0000001'`;
+    expect(row).toEqual({ loan_id: null, status: 'received', office_id: 'JHENAIDAH-SADAR' });
+  });
+});
