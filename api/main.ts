@@ -5,13 +5,14 @@ import { parseEnv } from '../config/env';
 import { createSql } from '../db/client';
 import { temporalTarget } from '../temporal/connection-options';
 import { createApp } from './app';
+import { bkashAccountsFromEnv } from './bkash-config';
 
 const env = parseEnv();
 const sql = createSql({ url: env.DATABASE_URL!, ssl: env.DATABASE_SSL, sslCa: env.DATABASE_SSL_CA, max: env.DATABASE_POOL_MAX, application: 'asrayon-api' });
 const target = temporalTarget(env);
 const connection = await Connection.connect({ address: target.address, tls: target.tls, apiKey: target.apiKey, connectTimeout: 10_000 });
 const temporal = new Client({ connection, namespace: target.namespace });
-const app = createApp({ sql, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, links: { temporalUi: env.TEMPORAL_UI_URL ?? null } });
+const app = createApp({ sql, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, links: { temporalUi: env.TEMPORAL_UI_URL ?? null }, bkash: bkashAccountsFromEnv(env) });
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   console.error(`[api] listening on http://${info.address}:${info.port}`);

@@ -39,6 +39,15 @@ export const envSchema = z.object({
   TEMPORAL_UI_URL: optionalText,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ...smsEnvShape,
+  BKASH_MODE: z.enum(['off', 'live', 'simulator']).default('off'),
+  BKASH_BASE_URL: optionalText,
+  BKASH_USERNAME: optionalText,
+  BKASH_PASSWORD: optionalText,
+  BKASH_APP_KEY: optionalText,
+  BKASH_APP_SECRET: optionalText,
+  /** JSON: { "<upazila office id>": { "shortCode": "017…", "topicArns": ["arn:aws:sns:…"] } } */
+  BKASH_ACCOUNTS: optionalText,
+  BKASH_SIMULATOR_URL: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string; rulesDir: string };

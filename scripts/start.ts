@@ -17,6 +17,9 @@ import { startDevServer, waitForTemporal, type DevServer } from '../runtime/temp
 import { temporalTarget } from '../temporal/connection-options';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureFirstAdmin, seedDemoAccounts } from './accounts';
 import { seedDemo } from './demo-portfolio';
+import { startBkashSimulator, type BkashSimulator } from '../bkash/simulator';
+import { startSmsSimulator, type SmsSimulator } from '../sms/simulator';
+import { smsSettings } from '../sms/config';
 import { PolicyStore } from '../policy/policy-store';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,6 +31,8 @@ await mkdir(logs, { recursive: true });
 
 let pg: EmbeddedDb | null = null;
 let dev: DevServer | null = null;
+let smsSim: SmsSimulator | null = null;
+let bkashSim: BkashSimulator | null = null;
 const children: Supervised[] = [];
 let shuttingDown = false;
 
@@ -36,7 +41,7 @@ async function shutdown(code: number): Promise<never> {
     shuttingDown = true;
     say('asrayon', 'stopping …');
     await Promise.allSettled(children.map((c) => c.stop()));
-    await Promise.allSettled([dev?.stop(), pg?.stop()]);
+    await Promise.allSettled([dev?.stop(), pg?.stop(), smsSim?.stop(), bkashSim?.stop()]);
     say('asrayon', 'stopped');
   }
   process.exit(code);
@@ -72,9 +77,34 @@ try {
     if (!env.TEMPORAL_TLS && !env.TEMPORAL_API_KEY) await waitForTemporal(temporalAddress, 30_000);
   }
 
-  // 3. Worker and HTTP server
+  // 3. Simulators of the paid outside services (the demo uses them; real ones are configuration).
+  const appUrl = `http://${env.HOST}:${env.PORT}`;
+  const simEnv: Record<string, string> = {};
+  if (demo) {
+    smsSim = await startSmsSimulator({});
+    bkashSim = await startBkashSimulator({ webhookUrl: `${appUrl}/api/bkash/webhook/JHENAIDAH-SADAR` });
+    Object.assign(simEnv, {
+      SMS_PROVIDER: 'ssl-wireless',
+      SMS_BASE_URL: smsSim.url,
+      SSL_WIRELESS_API_TOKEN: smsSim.credentials.ssl.apiToken,
+      SSL_WIRELESS_SID: smsSim.credentials.ssl.sid,
+      BKASH_MODE: 'simulator',
+      BKASH_SIMULATOR_URL: bkashSim.url,
+      BKASH_BASE_URL: bkashSim.url,
+      BKASH_USERNAME: bkashSim.credentials.username,
+      BKASH_PASSWORD: bkashSim.credentials.password,
+      BKASH_APP_KEY: bkashSim.credentials.appKey,
+      BKASH_APP_SECRET: bkashSim.credentials.appSecret,
+      BKASH_ACCOUNTS: JSON.stringify({ 'JHENAIDAH-SADAR': { shortCode: bkashSim.shortCode, topicArns: [bkashSim.topicArn] } }),
+    });
+  } else {
+    smsSettings(env); // missing SMS credentials stop start-up here, not inside the worker
+  }
+
+  // 4. Worker and HTTP server
   const childEnv = {
     ...process.env,
+    ...simEnv,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}),
@@ -93,7 +123,6 @@ try {
   const runtime = { sql, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE };
   const resumed = await resumeDisbursements(runtime);
   if (resumed) say('loans', `started ${resumed} loan workflow(s) left waiting by an earlier stop`);
-  const appUrl = `http://${env.HOST}:${env.PORT}`;
   await waitForHttp(`${appUrl}/api/health`, 90_000);
   let accountsNote = '';
   if (demo) {
@@ -114,6 +143,8 @@ try {
       `  Temporal gRPC:    ${temporalAddress}  namespace ${env.TEMPORAL_NAMESPACE}\n` +
       `  PostgreSQL:       ${pg ? `embedded, 127.0.0.1:${pg.port}, data in ${path.join(env.dataDir, 'pg')}` : 'DATABASE_URL'}\n` +
       `  Logs:             ${logs}\n` +
+      (smsSim ? `  SMS simulator:    ${smsSim.url} (SSL Wireless and BulkSMSBD shapes)\n` : `  SMS:              ${env.SMS_PROVIDER}\n`) +
+      (bkashSim ? `  bKash simulator:  ${bkashSim.url} (statement: ${bkashSim.url}/statement.csv)\n` : '') +
       accountsNote +
       `  Ctrl-C stops everything.\n${line}\n\n`,
   );
