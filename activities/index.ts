@@ -6,6 +6,7 @@ import type { PolicyStore } from '../policy/policy-store';
 import { createCorrectionActivities, createCorrectionPreparation } from './corrections';
 import { createDisbursementActivities } from './disbursement';
 import { createLoanEventActivities } from './loan-events';
+import { createLoanMessageActivities } from './loan-messages';
 import { createPaymentDeliveryActivities } from './payment-delivery';
 import { createReminderActivities } from './reminders';
 import { createRuleActivities } from './rules';
@@ -26,5 +27,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createCorrectionActivities(deps),
     ...createCorrectionPreparation(deps),
     ...createPaymentDeliveryActivities(deps),
+    ...createLoanMessageActivities(deps),
   };
 }

@@ -1,4 +1,4 @@
-// Records real workflow histories for the replay test (workflows/replay.test.ts): run once when a
+// Records real workflow histories (HISTORY_TAG=v2 names them *-v2.json) for the replay test (workflows/replay.test.ts): run once when a
 // workflow's code is released, commit the files, and every later change to the workflow code must
 // still replay them (or patch/version the change). Usage: node --import tsx scripts/record-histories.ts
 import { randomUUID } from 'node:crypto';
@@ -47,7 +47,8 @@ try {
   const cli = await provisionTemporalCli();
   const save = async (name: string, workflowId: string) => {
     const { stdout } = await promisify(execFile)(cli, ['workflow', 'show', '--workflow-id', workflowId, '--address', dev.address, '--output', 'json'], { maxBuffer: 64 << 20 });
-    await writeFile(path.join(OUT, `${name}.json`), stdout);
+    const file = `${name}${process.env.HISTORY_TAG ? `-${process.env.HISTORY_TAG}` : ""}.json`;
+    await writeFile(path.join(OUT, file), stdout);
     console.log(`recorded ${name} (${(JSON.parse(stdout) as { events: unknown[] }).events.length} events)`);
   };
 

@@ -15,6 +15,11 @@ export const TEMPLATES_DIR = path.join(path.dirname(fileURLToPath(import.meta.ur
 export const TEMPLATE_FIELDS: Record<string, { placeholders: readonly string[]; required: readonly string[] }> = {
   installment_reminder: { placeholders: ['name', 'amount', 'deadline', 'loanCode', 'payLink'], required: ['amount', 'deadline'] },
   installment_reminder_with_link: { placeholders: ['name', 'amount', 'deadline', 'loanCode', 'payLink'], required: ['amount', 'deadline', 'payLink'] },
+  loan_schedule: { placeholders: ['name', 'loanCode', 'total', 'count', 'amount', 'deadline'], required: ['total', 'count', 'amount', 'deadline'] },
+  payment_receipt: { placeholders: ['name', 'loanCode', 'amount', 'balance'], required: ['amount', 'balance'] },
+  grace_warning: { placeholders: ['name', 'loanCode', 'amount', 'deadline'], required: ['amount', 'deadline'] },
+  default_warning: { placeholders: ['name', 'loanCode', 'amount'], required: ['amount'] },
+  blacklist_notice: { placeholders: ['name', 'loanCode', 'amount'], required: ['amount'] },
 };
 
 export class TemplateError extends Error {

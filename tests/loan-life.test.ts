@@ -47,6 +47,10 @@ describe.concurrent('loan workflow', () => {
     const outbox = await h.sql`SELECT params->>'reminder' AS reminder, params->>'seq' AS seq, recipient, body FROM outbox WHERE loan_id = ${loan.loanId}`;
     expect(outbox.filter((o) => o.seq === '1' && o.reminder === 'two-seconds-before')).toHaveLength(1);
     expect(outbox[0]!.recipient).toBe('01712345678');
+    const kinds = await h.sql<{ template: string; n: number }[]>`SELECT template, count(*)::int AS n FROM outbox WHERE loan_id = ${loan.loanId} GROUP BY template ORDER BY template`;
+    expect(kinds.filter((k) => k.template !== 'installment_reminder')).toEqual([{ template: 'loan_schedule', n: 1 }, { template: 'payment_receipt', n: 3 }]);
+    const [receipt] = await h.sql`SELECT body FROM outbox WHERE loan_id = ${loan.loanId} AND template = 'payment_receipt' ORDER BY id DESC LIMIT 1`;
+    expect(receipt!.body).toContain('বাকি ৳০');
     expect(outbox[0]!.body).toContain(loan.loanCode);
     expect(outbox[0]!.body).toContain('৳১,০৫০');
   });
@@ -110,6 +114,8 @@ describe.concurrent('loan workflow', () => {
     const listedEvent = e.find((x) => x.to_status === 'blacklisted')!;
     expect(listedEvent.rule_name).toBe('test-blacklist-two-missed');
     expect(listedEvent.rule_version).toMatch(/^test\+/);
+    const warnings = await h.sql<{ template: string }[]>`SELECT template FROM outbox WHERE loan_id = ${loan.loanId} AND template IN ('grace_warning', 'default_warning', 'blacklist_notice') ORDER BY id`;
+    expect(warnings.map((w) => w.template)).toEqual(['grace_warning', 'default_warning', 'grace_warning', 'blacklist_notice']);
     const [listing] = await h.sql`SELECT rule_name, rule_version, facts, settled_at FROM blacklist WHERE loan_id = ${loan.loanId}`;
     expect(listing).toMatchObject({ rule_name: 'test-blacklist-two-missed', settled_at: null });
     expect(listing!.facts).toMatchObject({ missedInstallments: 2 });

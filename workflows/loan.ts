@@ -7,6 +7,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -29,6 +30,7 @@ import {
   view,
   type LoanState,
 } from '../domain/loan-state';
+import { toDhakaDate } from '../domain/dhaka-time';
 import type { LoanEventRecord, LoanStatus, LoanView, NextTimer, PaymentInput, PaymentResult, RuleRef } from '../domain/types';
 import { amendUpdate, BUSINESS_FAILURES, closeUpdate, decideHeldPaymentUpdate, payUpdate, viewQuery, type LoanWorkflowArgs } from './loan-definitions';
 
@@ -101,6 +103,16 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
     return persist({ ...fields, from, to: state.status, rule, facts, blacklist: fields.blacklist ?? blacklist, detail: { reason, ...fields.detail } });
   }
 
+  /**
+   * Schedule, receipts and warnings by SMS. Added after loans were already running, so behind a
+   * patch: histories recorded before it replay without these messages.
+   */
+  function message(template: Parameters<typeof acts.queueLoanMessage>[0]['template'], key: string, fields: { amountPoisha: number; totalPoisha?: number; balancePoisha?: number; count?: number; date?: string }): void {
+    if (!patched('loan-messages-v1')) return;
+    const m = { loanId, loanCode: state.input.loanCode, borrowerId: state.input.borrowerId, template, key, at: Date.now(), ...fields };
+    void enqueue(() => acts.queueLoanMessage(m));
+  }
+
   /** Applies a payment the policy accepts: money to installments, status, write-through. */
   async function receive(p: PaymentInput): Promise<PaymentResult> {
     const money = applyMoney(state, p);
@@ -113,6 +125,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
     );
     const result = paymentResult(p, 'applied', money);
     state.payments[p.trxId] = result;
+    message('payment_receipt', p.trxId, { amountPoisha: p.amountPoisha, balancePoisha: state.totalOwedPoisha - paidTotal(state) });
     await write;
     return result;
   }
@@ -260,6 +273,8 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
         installments: schedule.installments.length,
       }, state.input.disbursedBy);
       changes += 1;
+      const first = state.installments[0]!;
+      message('loan_schedule', 'disbursed', { amountPoisha: first.amountPoisha, totalPoisha: state.totalOwedPoisha, count: state.installments.length, date: first.dueDate });
     } catch (err) {
       const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
       if (!failure || !BUSINESS_FAILURES.includes(failure.type as never)) throw err;
@@ -274,8 +289,8 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   while (!isTerminal(state.status)) {
     const info = workflowInfo();
     if (info.continueAsNewSuggested || (args.maxHistoryEvents && info.historyLength > args.maxHistoryEvents)) {
-      await condition(allHandlersFinished);
-      await writes;
+      // Both at the same instant: an update arriving while writes drain would otherwise be cut off.
+      await condition(() => allHandlersFinished() && pendingWrites === 0);
       await continueAsNew<typeof loanWorkflow>({ input: state.input, state, maxHistoryEvents: args.maxHistoryEvents });
     }
     const next = nextTimer(state);
@@ -294,8 +309,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
     else await condition(() => changes !== seen || isTerminal(state.status));
   }
 
-  await condition(allHandlersFinished);
-  await writes;
+  await condition(() => allHandlersFinished() && pendingWrites === 0);
   return view(state);
 
   async function act(next: NextTimer, now: number): Promise<void> {
@@ -325,6 +339,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
       case 'deadline': {
         inst!.status = 'in_grace';
         dirty.add(inst!.seq);
+        message('grace_warning', `seq-${inst!.seq}`, { amountPoisha: inst!.amountPoisha - inst!.paidPoisha, date: toDhakaDate(inst!.dueAt + policy.graceMs) });
         await settleStatus(
           { kind: 'installment', actor: `rule:${policy.refs.grace.rule}`, detail: { seq: inst!.seq } },
           `installment ${inst!.seq} unpaid at its deadline; grace until ${new Date(inst!.dueAt + policy.graceMs).toISOString()}`,
@@ -362,6 +377,8 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
         } else {
           return;
         }
+        const overdue = state.installments.filter((i) => i.status === 'overdue').reduce((t, i) => t + i.amountPoisha - i.paidPoisha, 0);
+        message(result.escalation === 'blacklist' ? 'blacklist_notice' : 'default_warning', result.escalation, { amountPoisha: overdue });
         await settleStatus(
           { kind: 'status', actor: `rule:${result.rule.rule}`, ruleSetVersion: result.ruleSetVersion, blacklist: result.escalation === 'blacklist' ? 'list' : null, detail: { fired: result.fired } },
           result.reason ?? result.rule.rule,
