@@ -31,5 +31,5 @@ export function bkashAccountsFromEnv(env: Env): BkashAccounts | undefined {
       ...(client ? { checkout: checkoutProvider(client, a.shortCode) } : {}),
     };
   }
-  return { accounts };
+  return { accounts, ...(client ? { checkout: { client, publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}` } } : {}) };
 }

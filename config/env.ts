@@ -48,6 +48,8 @@ export const envSchema = z.object({
   /** JSON: { "<upazila office id>": { "shortCode": "017…", "topicArns": ["arn:aws:sns:…"] } } */
   BKASH_ACCOUNTS: optionalText,
   BKASH_SIMULATOR_URL: optionalText,
+  /** Where bKash sends the payer's browser back to (https in production). Default http://HOST:PORT. */
+  PUBLIC_URL: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string; rulesDir: string };

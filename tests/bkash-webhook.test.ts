@@ -4,27 +4,41 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBkashSimulator, type BkashSimulator } from '../bkash/simulator';
+import { checkoutProvider, TokenizedClient } from '../bkash/tokenized-client';
 import { webhookProvider } from '../bkash/webhook-provider';
 import { createApp } from '../api/app';
+import type { App } from '../api/app-env';
 import { addBorrower, createHarness, type Harness } from './loan-harness';
 
 let h: Harness;
 let sim: BkashSimulator;
 let server: ServerType;
 let webhook: string;
+let base: string;
 
 beforeAll(async () => {
   h = await createHarness();
   sim = await startBkashSimulator({});
-  const app = createApp({
+  let app: App | null = null;
+  server = serve({ fetch: (req) => app!.fetch(req), port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  webhook = `${base}/api/bkash/webhook/JHENAIDAH-SADAR`;
+  const client = new TokenizedClient({ baseUrl: sim.url, ...sim.credentials });
+  app = createApp({
     sql: h.sql,
     temporal: h.temporal,
     taskQueue: h.taskQueue,
-    bkash: { accounts: { 'JHENAIDAH-SADAR': { webhook: webhookProvider({ account: sim.shortCode, topicArns: [sim.topicArn], certFetcher: sim.certFetcher }) } } },
+    bkash: {
+      accounts: {
+        'JHENAIDAH-SADAR': {
+          webhook: webhookProvider({ account: sim.shortCode, topicArns: [sim.topicArn], certFetcher: sim.certFetcher }),
+          checkout: checkoutProvider(client, sim.shortCode),
+        },
+      },
+      checkout: { client, publicUrl: base },
+    },
   });
-  server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => server.once('listening', r));
-  webhook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/bkash/webhook/JHENAIDAH-SADAR`;
 });
 afterAll(async () => {
   server?.close();
@@ -67,6 +81,26 @@ describe('bKash payment notifications', () => {
     const [r] = await sim.notify(webhook, { trxID: 'BKV2000001', amountPoisha: 20_000, debitMSISDN: '8801744440001', reference: loan.loanCode }, { signatureVersion: '2' });
     expect(r!.status).toBe(200);
     await h.waitFor(loan.loanId, (x) => x.paidPoisha === 20_000);
+  });
+
+  it('takes a payment through the link in the SMS: checkout, the bKash page, the callback, executed once', async () => {
+    const loan = await openLoan('01755550001');
+    const start = await fetch(`${base}/api/bkash/pay/${loan.loanCode.toLowerCase()}`, { redirect: 'manual' });
+    expect(start.status).toBe(303);
+    const bkashUrl = new URL(start.headers.get('location')!);
+    expect(bkashUrl.origin).toBe(new URL(sim.url).origin);
+    const paymentID = [...sim.payments.keys()].at(-1)!;
+    const back = await sim.approve(paymentID);
+    expect(back.startsWith(`${base}/api/bkash/callback/JHENAIDAH-SADAR`)).toBe(true);
+    const res = await fetch(back);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ paid: true, amountPoisha: 105_000 });
+    await h.waitFor(loan.loanId, (x) => x.paidPoisha === 105_000);
+    // The browser coming back again (reload) executes nothing twice.
+    await fetch(back);
+    const rows = await h.sql`SELECT status, recorded_by FROM payments WHERE loan_id = ${loan.loanId}`;
+    expect(rows).toEqual([{ status: 'applied', recorded_by: 'bkash-checkout' }]);
+    expect((await fetch(`${base}/api/bkash/pay/NOSUCHXX`, { redirect: 'manual' })).status).toBe(404);
   });
 
   it('keeps a payment nobody can be matched to in the officers’ queue', async () => {
