@@ -1,0 +1,133 @@
+// bKash payment notifications end to end on this machine: signed SNS messages posted over HTTP at
+// a steady rate → verified, stored, answered → delivered to each loan's workflow. Prints one JSON
+// line: HTTP latency p50/p99 at the offered rate, how long until every payment was in its loan's
+// ledger, lost/duplicated counts, and the bare store-only rate of the same database as a baseline.
+// BENCH_RATE (default 200/s), BENCH_SECONDS (default 60), BENCH_LOANS (default 200).
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { createApp } from '../api/app';
+import { startBkashSimulator } from '../bkash/simulator';
+import { webhookProvider } from '../bkash/webhook-provider';
+import { createSql } from '../db/client';
+import { migrate } from '../db/migrate';
+import { disburseLoan } from '../loans/disburse-loan';
+import { storePayment } from '../payments/receive-payment';
+import { PolicyStore } from '../policy/policy-store';
+import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postgres';
+import { startDevServer } from '../runtime/temporal-dev-server';
+import { addBorrower, seedOffices } from '../tests/loan-harness';
+import { createLoanWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const LOANS = Number(process.env.BENCH_LOANS ?? 200);
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const dir = await mkdtemp(path.join(os.tmpdir(), 'asrayon-bench-pay-'));
+await chmod(dir, 0o755);
+const [pg, dev] = await Promise.all([startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }), startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false })]);
+const percentile = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+try {
+  await ensureDatabase(pg.urlFor('postgres'), 'bench');
+  const sql = createSql({ url: pg.urlFor('bench'), max: 20 });
+  await migrate(sql);
+  await seedOffices(sql);
+  const policy = await PolicyStore.open(path.resolve(import.meta.dirname, '../rules'));
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
+  const { worker, close } = await createLoanWorker({ target: { address: dev.address, namespace: 'default' }, taskQueue: 'bench', sql, policy, workflowBundle: bundle, tuning: { maxConcurrentActivityTaskExecutions: 200 } });
+  const running = worker.run();
+  const temporal = new Client({ connection: await Connection.connect({ address: dev.address }) });
+  const loans = [];
+  for (let i = 0; i < LOANS; i++) {
+    const borrowerId = await addBorrower(sql, `017${String(20_000_000 + i)}`);
+    loans.push(await disburseLoan({ sql, temporal, taskQueue: 'bench' }, { borrowerId, productCode: 'ASH-STD', principalPoisha: 3_000_000, disbursedAt: Date.now(), disbursedBy: 'bench' }));
+  }
+  while ((await sql<[{ n: number }]>`SELECT count(*)::int AS n FROM loans WHERE status = 'active'`)[0].n < LOANS) await new Promise((r) => setTimeout(r, 100));
+
+  const sim = await startBkashSimulator({});
+  const app = createApp({ sql, temporal, taskQueue: 'bench', bkash: { accounts: { 'JHENAIDAH-SADAR': { webhook: webhookProvider({ account: sim.shortCode, topicArns: [sim.topicArn], certFetcher: sim.certFetcher }) } } } });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/bkash/webhook/JHENAIDAH-SADAR`;
+
+  // Offered load: RATE notifications per second for SECONDS, each to a loan in turn, 1 000 poisha.
+  const total = RATE * SECONDS;
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const loan = loans[i % LOANS]!;
+    inflight.push(
+      (async () => {
+        const t = performance.now();
+        const [r] = await sim.notify(url, { trxID: `BN${String(i).padStart(8, '0')}`, amountPoisha: 1_000, debitMSISDN: '8801700000000', reference: loan.loanCode, at: Date.now() }, { record: false });
+        latencies.push(performance.now() - t);
+        if (r!.status !== 200) failed += 1;
+      })(),
+    );
+  }
+  await Promise.all(inflight);
+  const sendSeconds = (performance.now() - started) / 1000;
+  // Every payment in its loan's ledger (the sweeper delivers what the fast path could not).
+  const deadline = Date.now() + 15 * 60_000;
+  let applied = 0;
+  while (Date.now() < deadline) {
+    applied = (await sql<[{ n: number }]>`SELECT count(*)::int AS n FROM payments WHERE status = 'applied' AND trx_id LIKE 'BN%'`)[0].n;
+    if (applied >= total - failed) break;
+    await sql`SELECT 1`;
+    const stuck = await sql<{ id: string }[]>`SELECT id FROM payments WHERE status = 'received' AND loan_id IS NOT NULL AND trx_id LIKE 'BN%' LIMIT 500`;
+    if (stuck.length) {
+      const { deliverPayment } = await import('../payments/receive-payment');
+      await Promise.all(stuck.map((s) => deliverPayment(sql, temporal, s.id)));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const settledSeconds = (performance.now() - started) / 1000;
+  const [{ rows, distinct, paid }] = await sql<[{ rows: number; distinct: number; paid: number }]>`
+    SELECT count(*)::int AS rows, count(DISTINCT trx_id)::int AS distinct, (SELECT sum(paid_poisha) FROM loans)::bigint AS paid FROM payments WHERE trx_id LIKE 'BN%'`;
+
+  // Baseline: the same database storing payments directly, no HTTP, no signature, no workflow.
+  const t0 = performance.now();
+  const base = Math.min(total, 3000);
+  for (let i = 0; i < base; i++) {
+    await storePayment(sql, { trxId: `BASE${i}`, amountPoisha: 1_000, paidAt: Date.now(), provider: 'bkash', officeId: 'JHENAIDAH-SADAR', recordedBy: 'bench', reference: 'none' });
+  }
+  const storeOnlyPerSec = base / ((performance.now() - t0) / 1000);
+
+  console.log(JSON.stringify({
+    bench: 'payment-notifications',
+    offeredPerSec: RATE,
+    seconds: SECONDS,
+    notifications: total,
+    achievedPerSec: +(total / sendSeconds).toFixed(1),
+    httpP50Ms: +percentile(latencies, 50).toFixed(1),
+    httpP99Ms: +percentile(latencies, 99).toFixed(1),
+    refused: failed,
+    storedRows: rows,
+    distinctTrx: distinct,
+    appliedToLoans: applied,
+    paidPoishaTotalMatches: paid === applied * 1_000,
+    secondsUntilAllInLedgers: +settledSeconds.toFixed(1),
+    ledgerRatePerSec: +(applied / settledSeconds).toFixed(1),
+    storeOnlyPerSec: +storeOnlyPerSec.toFixed(1),
+    httpVsStoreOnlyRatio: +((total / sendSeconds) / storeOnlyPerSec).toFixed(3),
+    cpus: os.cpus().length,
+  }));
+  server.close();
+  await sim.stop();
+  worker.shutdown();
+  await running;
+  await close();
+  await sql.end();
+} finally {
+  await Promise.allSettled([dev.stop(), pg.stop()]);
+  await rm(dir, { recursive: true, force: true });
+}
