@@ -4,15 +4,13 @@
 // ledger, lost/duplicated counts, and the bare store-only rate of the same database as a baseline.
 // BENCH_RATE (default 200/s), BENCH_SECONDS (default 60), BENCH_LOANS (default 200).
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
+import { randomFreePort } from '../runtime/ports';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
-import { createApp } from '../api/app';
 import { startBkashSimulator } from '../bkash/simulator';
-import { webhookProvider } from '../bkash/webhook-provider';
 import { createSql } from '../db/client';
 import { migrate } from '../db/migrate';
 import { disburseLoan } from '../loans/disburse-loan';
@@ -38,7 +36,7 @@ try {
   await seedOffices(sql);
   const policy = await PolicyStore.open(path.resolve(import.meta.dirname, '../rules'));
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
-  const { worker, close } = await createLoanWorker({ target: { address: dev.address, namespace: 'default' }, taskQueue: 'bench', sql, policy, workflowBundle: bundle, tuning: { maxConcurrentActivityTaskExecutions: 200 } });
+  const { worker, close } = await createLoanWorker({ target: { address: dev.address, namespace: 'default' }, taskQueue: 'bench', sql, policy, workflowBundle: bundle, tuning: { maxConcurrentActivityTaskExecutions: 100 } });
   const running = worker.run();
   const temporal = new Client({ connection: await Connection.connect({ address: dev.address }) });
   const loans = [];
@@ -48,11 +46,22 @@ try {
   }
   while ((await sql<[{ n: number }]>`SELECT count(*)::int AS n FROM loans WHERE status = 'active'`)[0].n < LOANS) await new Promise((r) => setTimeout(r, 100));
 
+  // The API runs in its own process, as in production (api/main.ts), so its latency is its own.
   const sim = await startBkashSimulator({});
-  const app = createApp({ sql, temporal, taskQueue: 'bench', bkash: { accounts: { 'JHENAIDAH-SADAR': { webhook: webhookProvider({ account: sim.shortCode, topicArns: [sim.topicArn], certFetcher: sim.certFetcher }) } } } });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => server.once('listening', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/bkash/webhook/JHENAIDAH-SADAR`;
+  const apiPort = await randomFreePort();
+  const api = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../api/main.ts')], {
+    env: {
+      ...process.env, PORT: String(apiPort), DATABASE_URL: pg.urlFor('bench'), TEMPORAL_ADDRESS: dev.address, TEMPORAL_TASK_QUEUE: 'bench',
+      BKASH_MODE: 'simulator', BKASH_SIMULATOR_URL: sim.url,
+      BKASH_ACCOUNTS: JSON.stringify({ 'JHENAIDAH-SADAR': { shortCode: sim.shortCode, topicArns: [sim.topicArn] } }),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(`http://127.0.0.1:${apiPort}/api/health`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const url = `http://127.0.0.1:${apiPort}/api/bkash/webhook/JHENAIDAH-SADAR`;
 
   // Offered load: RATE notifications per second for SECONDS, each to a loan in turn, 1 000 poisha.
   const total = RATE * SECONDS;
@@ -121,7 +130,7 @@ try {
     httpVsStoreOnlyRatio: +((total / sendSeconds) / storeOnlyPerSec).toFixed(3),
     cpus: os.cpus().length,
   }));
-  server.close();
+  api.kill('SIGTERM');
   await sim.stop();
   worker.shutdown();
   await running;

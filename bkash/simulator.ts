@@ -185,12 +185,22 @@ async function readBody(req: IncomingMessage): Promise<string> {
 /** Maps any well-formed sns.<region>.amazonaws.com/<file>.pem to the simulator at `simulatorUrl`. For the demo's API process. */
 export function simulatorCertFetcher(simulatorUrl: string, opts: { timeoutMs?: number } = {}): CertFetcher {
   const base = simulatorUrl.replace(/\/+$/, '');
+  // Cached per URL like the real fetcher (a certificate does not change); failures are not cached.
+  const cache = new Map<string, Promise<string>>();
   return async (url) => {
     const problem = snsUrlProblem(url, 'cert');
     if (problem) throw new Error(problem);
-    const res = await fetch(`${base}/sns${new URL(url).pathname}`, { signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000) });
-    if (!res.ok) throw new Error(`certificate fetch answered ${res.status}`);
-    return res.text();
+    let pem = cache.get(url);
+    if (!pem) {
+      pem = (async () => {
+        const res = await fetch(`${base}/sns${new URL(url).pathname}`, { signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000) });
+        if (!res.ok) throw new Error(`certificate fetch answered ${res.status}`);
+        return res.text();
+      })();
+      cache.set(url, pem);
+      pem.catch(() => cache.delete(url));
+    }
+    return pem;
   };
 }
 
