@@ -13,6 +13,7 @@ import { registerBorrowers } from './routes/borrowers';
 import { registerCorrections } from './routes/corrections';
 import { registerHealth } from './routes/health';
 import { registerHome } from './routes/home';
+import { registerImports } from './routes/imports';
 import { registerLoans } from './routes/loans';
 import { registerOffices } from './routes/offices';
 import { registerPayments } from './routes/payments';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): App {
   registerReconciliation(app, deps);
   mountBkash(app, deps);
   registerHome(app, deps);
+  registerImports(app, deps);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Asrayon API', version: '0.1.0', description: 'Ashrayan housing-project loans: offices, borrowers, loans, payments.' },

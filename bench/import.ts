@@ -1,0 +1,211 @@
+// Bulk import throughput on this machine, against real Temporal and PostgreSQL started here: N rows
+// (BENCH_ROWS, default 100 000) across an upazila's societies, read from CSV files of at most 20 000
+// rows (the upload limit) and checked, applied in one transaction, every loan workflow started, and
+// waited for until every workflow has read its loan back and recorded the paid-to-date (every row has
+// one, so each loan's first payment row is the sign its workflow has settled). Beside it, a bare-SQL
+// baseline: the same borrowers, loans and installments written with plain multi-row INSERTs in one
+// transaction, in the same run, so the ratios hold across machines. Prints one JSON line.
+// BENCH_DB_ONLY=1 stops after the commit (workflow starts answered by a stub, no Temporal server):
+// the database half alone, for row counts whose workflows would take too long to settle.
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import type { Actor } from '../api/access/actor';
+import { createSql, type Sql } from '../db/client';
+import { migrate } from '../db/migrate';
+import { addDays, dhakaInstant, toDhakaDate } from '../domain/dhaka-time';
+import { generateSchedule } from '../domain/schedule';
+import { applyImport } from '../import/apply-import';
+import { createOrFindJob } from '../import/import-jobs';
+import { MAX_DATA_ROWS, parseImportFile } from '../import/parse-file';
+import { TEMPLATE_COLUMNS } from '../import/template';
+import { validateRows, type RowError, type ValidRow } from '../import/validate-rows';
+import { PolicyStore } from '../policy/policy-store';
+import { resolvePolicy } from '../policy/resolve-policy';
+import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postgres';
+import { startDevServer } from '../runtime/temporal-dev-server';
+import { seedOffices } from '../tests/loan-harness';
+import { createLoanWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
+const SOCIETIES = 20;
+const START_CONCURRENCY = Number(process.env.BENCH_START_CONCURRENCY ?? 32);
+const MAX_BACKLOG = Number(process.env.BENCH_MAX_BACKLOG ?? 200);
+const tuning = {
+  maxConcurrentActivityTaskExecutions: Number(process.env.BENCH_ACTIVITIES ?? 100),
+  maxConcurrentWorkflowTaskExecutions: Number(process.env.BENCH_WORKFLOW_TASKS ?? 40),
+  maxCachedWorkflows: Number(process.env.BENCH_CACHED_WORKFLOWS ?? 2000),
+};
+const DB_ONLY = process.env.BENCH_DB_ONLY === '1';
+const OFFICE = 'JHENAIDAH-SADAR';
+const societyId = (i: number) => `SOC-B${i % SOCIETIES}`;
+const sec = (ms: number) => +(ms / 1000).toFixed(2);
+
+/** Row i of the generated ledger: monthly products, disbursed in the last two weeks, something repaid. */
+function ledgerRow(i: number, today: string): Record<string, string> {
+  const long = i % 5 === 0;
+  const principal = (long ? 20_000 : 10_000) + (i % 40) * 500;
+  return {
+    societyId: societyId(i),
+    borrowerName: `ঋণগ্রহীতা ${i}`,
+    fatherOrHusbandName: `পিতা ${i % 997}`,
+    mobile: `017${String(10_000_000 + (i % 89_999_999)).padStart(8, '0')}`,
+    nid: String(1_990_000_000_000 + i),
+    barrackNo: String(1 + (i % 12)),
+    roomNo: String(1 + (i % 10)),
+    productCode: long ? 'ASH-LONG' : 'ASH-STD',
+    principalTaka: String(principal),
+    disbursedOn: addDays(today, -(i % 14)),
+    loanRef: `JS-${i}`,
+    paidToDateTaka: String(500 + (i % 7) * 100),
+  };
+}
+
+function csvFile(from: number, to: number, today: string): Buffer {
+  const lines = [TEMPLATE_COLUMNS.map((c) => c.headerEn).join(',')];
+  for (let i = from; i < to; i++) {
+    const r = ledgerRow(i, today);
+    lines.push(TEMPLATE_COLUMNS.map((c) => r[c.key] ?? '').join(','));
+  }
+  return Buffer.from(lines.join('\n'), 'utf8');
+}
+
+async function seed(sql: Sql): Promise<Actor> {
+  await seedOffices(sql);
+  const societies = Array.from({ length: SOCIETIES }, (_, i) => ({ id: societyId(i), office_id: OFFICE, name_bn: `সমিতি ${i}`, name_en: `Society ${i}`, project_name: 'আশ্রয়ণ-২' }));
+  await sql`INSERT INTO societies ${sql(societies)}`;
+  const actor: Actor = { id: randomUUID(), username: 'uco-bench', name: 'UCO', role: 'upazila_officer', officeId: OFFICE, societyId: null, language: 'bn', mustChangePassword: false };
+  await sql`INSERT INTO users (id, username, name, role, office_id, password_hash, created_by) VALUES (${actor.id}, ${actor.username}, 'UCO', 'upazila_officer', ${OFFICE}, 'x', 'bench')`;
+  return actor;
+}
+
+/** The baseline: the same rows with plain multi-row INSERTs, everything computed beforehand. */
+async function baseline(sql: Sql, policy: PolicyStore, today: string): Promise<number> {
+  const set = await policy.get();
+  const policies = new Map<string, Awaited<ReturnType<typeof resolvePolicy>>>();
+  for (const code of ['ASH-STD', 'ASH-LONG']) policies.set(code, await resolvePolicy(set, { loanId: 'b', districtCode: 'JHENAIDAH', upazilaCode: OFFICE, productCode: code }));
+  const borrowers: Record<string, unknown>[] = [];
+  const loans: Record<string, unknown>[] = [];
+  const installments: Record<string, unknown>[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    const r = ledgerRow(i, today);
+    const p = policies.get(r.productCode!)!;
+    const borrowerId = randomUUID();
+    const loanId = randomUUID();
+    const disbursedAt = dhakaInstant(r.disbursedOn!, '11:00');
+    const schedule = generateSchedule(Number(r.principalTaka) * 100, disbursedAt, p);
+    borrowers.push({ id: borrowerId, society_id: r.societyId!, name: r.borrowerName!, father_or_husband_name: r.fatherOrHusbandName!, mobile: r.mobile!, nid: r.nid!, barrack_no: r.barrackNo!, room_no: r.roomNo! });
+    loans.push({ id: loanId, code: loanId.slice(0, 12), borrower_id: borrowerId, society_id: r.societyId!, office_id: OFFICE, district_id: 'JHENAIDAH', product_code: r.productCode!,
+      principal_poisha: Number(r.principalTaka) * 100, service_charge_poisha: schedule.serviceChargePoisha, total_owed_poisha: schedule.totalOwedPoisha, status: 'active',
+      disbursed_at: new Date(disbursedAt), disbursed_by: 'bench', workflow_id: `loan-${loanId}`, policy: sql.json(p as never), rule_set_version: p.ruleSetVersion, ledger_ref: r.loanRef! });
+    for (const inst of schedule.installments) installments.push({ loan_id: loanId, seq: inst.seq, due_date: inst.dueDate, due_at: new Date(inst.dueAt), amount_poisha: inst.amountPoisha });
+  }
+  const t = performance.now();
+  await sql.begin(async (tx) => {
+    for (let i = 0; i < borrowers.length; i += 2000) await tx`INSERT INTO borrowers ${tx(borrowers.slice(i, i + 2000))}`;
+    for (let i = 0; i < loans.length; i += 2000) await tx`INSERT INTO loans ${tx(loans.slice(i, i + 2000))}`;
+    for (let i = 0; i < installments.length; i += 5000) await tx`INSERT INTO installments ${tx(installments.slice(i, i + 5000))}`;
+  });
+  return performance.now() - t;
+}
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const dir = await mkdtemp(path.join(os.tmpdir(), 'asrayon-bench-'));
+await chmod(dir, 0o755);
+const [pg, dev] = await Promise.all([startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }), DB_ONLY ? null : startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false })]);
+try {
+  const today = toDhakaDate(Date.now());
+  const policy = await PolicyStore.open(path.resolve(import.meta.dirname, '../rules'));
+
+  await ensureDatabase(pg.urlFor('postgres'), 'baseline');
+  const base = createSql({ url: pg.urlFor('baseline'), max: 4 });
+  await migrate(base);
+  await seed(base);
+  const baselineMs = await baseline(base, policy, today);
+  await base.end();
+
+  await ensureDatabase(pg.urlFor('postgres'), 'bench');
+  const sql = createSql({ url: pg.urlFor('bench'), max: 20 });
+  await migrate(sql);
+  const actor = await seed(sql);
+  const taskQueue = 'bench';
+  let temporal = { workflow: { start: async () => undefined } } as unknown as Client;
+  let stopWorker = async () => {};
+  if (dev) {
+    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
+    const { worker, close } = await createLoanWorker({ target: { address: dev.address, namespace: 'default' }, taskQueue, sql, policy, workflowBundle: bundle, tuning });
+    const running = worker.run();
+    temporal = new Client({ connection: await Connection.connect({ address: dev.address }) });
+    stopWorker = async () => {
+      worker.shutdown();
+      await running;
+      await close();
+    };
+  }
+  const files = Array.from({ length: Math.ceil(ROWS / MAX_DATA_ROWS) }, (_, f) => csvFile(f * MAX_DATA_ROWS, Math.min(ROWS, (f + 1) * MAX_DATA_ROWS), today));
+
+  // 1. Read and check the files as an upload would (each file is at most the 20 000-row upload limit).
+  const t0 = performance.now();
+  const products = (await policy.get()).files.products.content.products;
+  const valid: ValidRow[] = [];
+  const errors: RowError[] = [];
+  for (const [f, file] of files.entries()) {
+    const parsed = await parseImportFile(file, `ledger-${f}.csv`);
+    const result = validateRows(parsed.rows, { today, headers: parsed.headers, products });
+    // One job for all files: keep row numbers distinct.
+    for (const v of result.valid) valid.push({ ...v, row: v.row + f * MAX_DATA_ROWS });
+    errors.push(...result.errors);
+  }
+  const validateMs = performance.now() - t0;
+  if (errors.length > 0) throw new Error(`generated rows failed validation: ${JSON.stringify(errors.slice(0, 3))}`);
+
+  // 2–3. Check against the database, write, commit, start every workflow.
+  const { job } = await createOrFindJob(sql, { officeId: OFFICE, uploadedBy: actor.id, filename: 'bench.csv', fileSha256: randomUUID().replace(/-/g, '').padEnd(64, '0') });
+  const rt = { sql, temporal, taskQueue, policy, startConcurrency: START_CONCURRENCY, startMaxBacklog: MAX_BACKLOG };
+  const result = await applyImport(rt, { job, actor, rows: valid, source: { headers: {} }, rowsTotal: ROWS });
+  if (result.status !== 'done') throw new Error(`import ended ${result.status}: ${JSON.stringify(result).slice(0, 500)}`);
+  const committedAt = t0 + validateMs + result.timings.checkMs + result.timings.writeMs;
+
+  // 4. Settled: every workflow has read its loan back and recorded its paid-to-date payment.
+  let settled = DB_ONLY ? ROWS : 0;
+  while (settled < ROWS) {
+    await new Promise((r) => setTimeout(r, 250));
+    [{ settled }] = await sql<[{ settled: number }]>`SELECT count(*)::int AS settled FROM payments WHERE recorded_by = ${`import:${job.id}`}`;
+  }
+  const settledMs = performance.now() - committedAt;
+  const totalMs = performance.now() - t0;
+  const applyMs = result.timings.checkMs + result.timings.writeMs;
+
+  console.log(
+    JSON.stringify({
+      bench: 'import',
+      rows: ROWS,
+      validateSec: sec(validateMs),
+      applyDbSec: sec(applyMs),
+      checkSec: sec(result.timings.checkMs),
+      writeSec: sec(result.timings.writeMs),
+      workflowsStartedSec: DB_ONLY ? null : sec(result.timings.startMs),
+      workflowsSettledSec: DB_ONLY ? null : sec(settledMs),
+      totalSec: sec(totalMs),
+      rowsPerSec: +(ROWS / (totalMs / 1000)).toFixed(1),
+      rowsPerSecToStarted: DB_ONLY ? null : +(ROWS / ((validateMs + applyMs + result.timings.startMs) / 1000)).toFixed(1),
+      baselineInsertSec: sec(baselineMs),
+      dbCostRatio: +(applyMs / baselineMs).toFixed(2),
+      totalCostRatio: +(totalMs / baselineMs).toFixed(2),
+      dbOnly: DB_ONLY,
+      startConcurrency: START_CONCURRENCY,
+      startMaxBacklog: MAX_BACKLOG,
+      tuning,
+      nodeVersion: process.version,
+      cpus: os.cpus().length,
+    }),
+  );
+  await stopWorker();
+  await sql.end();
+} finally {
+  await Promise.allSettled([dev?.stop(), pg.stop()]);
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,104 @@
+// Starts many loan workflows with a bounded number of start requests in flight, pausing while the
+// worker has a backlog of workflow tasks. Starting faster than the worker can follow gains nothing
+// (the worker and the Temporal server are what limit an import) and would queue every new loan's
+// first task ahead of live work on the same task queue: a payment arriving for a loan the worker
+// no longer has cached would wait behind thousands of imported loans.
+// Starting is idempotent (the workflow id is the loan's), so a restarted job starts everything again.
+import type { LoanInput } from '../domain/types';
+import { startLoanWorkflow, type LoanRuntime } from '../loans/disburse-loan';
+
+export interface StartOptions {
+  /** Start requests in flight at once (default 32). */
+  concurrency?: number;
+  /** Pause starting while more workflow tasks than this wait in the task queue (default 200; 0: never pause). */
+  maxBacklog?: number;
+  /** Called with the number started so far, at most every `progressEveryMs` and once at the end. */
+  onProgress?: (started: number) => Promise<void>;
+  progressEveryMs?: number;
+  /** Attempts per workflow before the whole run gives up (Temporal briefly unavailable). */
+  attempts?: number;
+}
+
+const TASK_QUEUE_TYPE_WORKFLOW = 1; // temporal.api.enums.v1.TaskQueueType
+const BACKLOG_RECHECK_MS = 250;
+
+/** Workflow tasks waiting in the loans' task queue, or null when the server cannot say. */
+export async function workflowBacklog(rt: LoanRuntime): Promise<number | null> {
+  try {
+    const res = await rt.temporal.workflowService.describeTaskQueue({
+      namespace: rt.temporal.options.namespace,
+      taskQueue: { name: rt.taskQueue },
+      taskQueueType: TASK_QUEUE_TYPE_WORKFLOW as never,
+      reportStats: true,
+    });
+    const count = res.stats?.approximateBacklogCount;
+    return count === undefined || count === null ? null : Number(count);
+  } catch {
+    return null;
+  }
+}
+
+async function startWithRetry(rt: LoanRuntime, input: LoanInput, attempts: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await startLoanWorkflow(rt, input);
+      return;
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 5_000)));
+    }
+  }
+}
+
+export async function startLoanWorkflows(rt: LoanRuntime, inputs: readonly LoanInput[], opts: StartOptions = {}): Promise<number> {
+  const concurrency = Math.max(1, opts.concurrency ?? 32);
+  const maxBacklog = opts.maxBacklog ?? 200;
+  const every = opts.progressEveryMs ?? 500;
+  let next = 0;
+  let started = 0;
+  let failure: unknown = null;
+  let lastReport = Date.now();
+  let reporting: Promise<void> = Promise.resolve();
+
+  // One backlog look-up at a time, shared by every lane, at most every BACKLOG_RECHECK_MS.
+  let backlog: { at: number; value: Promise<number | null> } | null = null;
+  const currentBacklog = () => {
+    if (!backlog || Date.now() - backlog.at >= BACKLOG_RECHECK_MS) backlog = { at: Date.now(), value: workflowBacklog(rt) };
+    return backlog.value;
+  };
+  async function waitForWorker(): Promise<void> {
+    if (maxBacklog <= 0) return;
+    for (;;) {
+      const waiting = await currentBacklog();
+      if (waiting === null || waiting <= maxBacklog) return;
+      await new Promise((r) => setTimeout(r, BACKLOG_RECHECK_MS));
+    }
+  }
+
+  async function lane(): Promise<void> {
+    while (failure === null && next < inputs.length) {
+      await waitForWorker();
+      if (failure !== null || next >= inputs.length) return;
+      const input = inputs[next++]!;
+      try {
+        await startWithRetry(rt, input, opts.attempts ?? 5);
+      } catch (err) {
+        failure ??= err;
+        return;
+      }
+      started += 1;
+      if (opts.onProgress && Date.now() - lastReport >= every) {
+        lastReport = Date.now();
+        const n = started;
+        // One progress write at a time; a slow write never holds up the starts.
+        reporting = reporting.then(() => opts.onProgress!(n)).catch(() => undefined);
+      }
+    }
+  }
+
+  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane));
+  await reporting;
+  await opts.onProgress?.(started);
+  if (failure !== null) throw Object.assign(failure as Error, { started });
+  return started;
+}
