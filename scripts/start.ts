@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { parseEnv } from '../config/env';
 import { createSql } from '../db/client';
 import { migrate } from '../db/migrate';
+import { failInterruptedImports } from '../import/import-jobs';
 import { resumeDisbursements } from '../loans/disburse-loan';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDb } from '../runtime/embedded-postgres';
 import { say, withTimeout } from '../runtime/log';
@@ -64,6 +65,8 @@ try {
   const sql = createSql({ url: databaseUrl, ssl: env.DATABASE_SSL, sslCa: env.DATABASE_SSL_CA, max: 4, application: 'asrayon-start' });
   const applied = await withTimeout('migrations', 120_000, migrate(sql));
   say('db', applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema is up to date');
+  const interrupted = await failInterruptedImports(sql);
+  if (interrupted) say('import', `${interrupted} import(s) interrupted by the last stop marked failed; upload them again`);
 
   // 2. Temporal
   let temporalAddress = env.TEMPORAL_ADDRESS;
