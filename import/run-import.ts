@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Actor } from '../api/access/actor';
 import { toDhakaDate } from '../domain/dhaka-time';
 import { applyImport, type ApplyResult, type ImportRuntime } from './apply-import';
-import { createOrFindJob, failInterruptedImports, finishJob, getJob, retryJob, setCounters, withHeartbeat, type ImportJob } from './import-jobs';
+import { createOrFindJob, failIfInterrupted, finishJob, getJob, retryJob, setCounters, withHeartbeat, type ImportJob } from './import-jobs';
 import { ImportFileError, parseImportFile } from './parse-file';
 import { resumeImport } from './resume-import';
 import { validateRows } from './validate-rows';
@@ -65,7 +65,7 @@ export async function submitImport(rt: ImportRuntime, actor: Actor, file: Upload
     inBackground(rt, job.id, () => runImport(rt, job, actor, file));
     return job;
   }
-  await failInterruptedImports(rt.sql, { id: job.id });
+  await failIfInterrupted(rt.sql, job.id);
   const [{ saved }] = await rt.sql<[{ saved: boolean }]>`SELECT EXISTS (SELECT 1 FROM loans WHERE import_id = ${job.id}) AS saved`;
   if (await retryJob(rt.sql, job.id, saved ? 'starting' : 'validating')) {
     inBackground(rt, job.id, () => (saved ? resumeImport(rt, job.id) : runImport(rt, job, actor, file)));

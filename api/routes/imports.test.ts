@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app';
 import type { AppDeps } from '../app-env';
 import { addDays, toDhakaDate } from '../../domain/dhaka-time';
+import { failInterruptedImports } from '../../import/import-jobs';
 import { parseImportFile } from '../../import/parse-file';
 import { runningImports, submitImport } from '../../import/run-import';
 import { TEMPLATE_COLUMNS } from '../../import/template';
@@ -252,6 +253,13 @@ describe('bulk import', () => {
     await api.sql`INSERT INTO imports (id, office_id, uploaded_by, filename, file_sha256, status, heartbeat_at)
       VALUES (${stale}, 'JHENAIDAH-SADAR', ${api.accounts.upazila_officer.id}, 'old.csv', ${'0'.repeat(64)}, 'applying', now() - interval '5 minutes')`;
     expect(await getJob(uco, stale)).toMatchObject({ status: 'failed', message: expect.stringMatching(/nothing was imported/) });
+    // A job with a fresh heartbeat is busy, not interrupted, while the API runs; at start-up every running job was interrupted.
+    const busy = randomUUID();
+    await api.sql`INSERT INTO imports (id, office_id, uploaded_by, filename, file_sha256, status)
+      VALUES (${busy}, 'JHENAIDAH-SADAR', ${api.accounts.upazila_officer.id}, 'busy.csv', ${'1'.repeat(64)}, 'validating')`;
+    expect((await getJob(uco, busy)).status).toBe('validating');
+    expect(await failInterruptedImports(api.sql)).toBe(1);
+    expect((await getJob(uco, busy)).status).toBe('failed');
 
     // Temporal unreachable after the commit: the loans are saved, no workflow runs; the job says so.
     const file = csv([good({ loanRef: 'R-1', paidToDateTaka: '1050' }), good({ loanRef: 'R-2' })]);

@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import type { ImportRuntime } from '../../import/apply-import';
-import { failInterruptedImports, getJob, IMPORT_STATUSES, importPercent, RUNNING, type ImportJob } from '../../import/import-jobs';
+import { failIfInterrupted, getJob, IMPORT_STATUSES, importPercent, RUNNING, type ImportJob } from '../../import/import-jobs';
 import { submitImport } from '../../import/run-import';
 import { templateCsv, templateXlsx } from '../../import/template';
 import { PolicyStore, type PolicySet } from '../../policy/policy-store';
@@ -112,7 +112,7 @@ export function registerImports(app: App, deps: AppDeps & ImportDeps): void {
 
   async function readableJob(c: Parameters<typeof requireActor>[0], id: string): Promise<ImportJob> {
     const actor = requireActor(c);
-    await failInterruptedImports(sql, { id });
+    await failIfInterrupted(sql, id);
     const job = await getJob(sql, id);
     if (!job) throw new ApiError('NOT_FOUND', 'no import here');
     await assertCanRead(sql, actor, { officeId: job.officeId }, 'import');
@@ -157,7 +157,7 @@ export function registerImports(app: App, deps: AppDeps & ImportDeps): void {
       let lastWrite = Date.now();
       let seq = 0;
       while (!closed) {
-        await failInterruptedImports(sql, { id });
+        await failIfInterrupted(sql, id);
         const job = (await getJob(sql, id))!;
         const finished = !RUNNING.includes(job.status);
         const data = JSON.stringify(finished ? viewOf(job) : progressOf(job));
