@@ -4,6 +4,7 @@
 // gets the same prior payment. resumeDisbursements cannot do this: it knows nothing of prior payments,
 // and imported loans are stored 'active', so it never sees them.
 import type { LoanInput, PaymentInput } from '../domain/types';
+import { loanInputFromRow, type LoanRow } from '../loans/disburse-loan';
 import { setPhase } from './import-jobs';
 import { startImportedWorkflows, type ImportRuntime } from './apply-import';
 
@@ -13,23 +14,13 @@ interface ImportDetail {
 }
 
 export async function importedLoanInputs(rt: Pick<ImportRuntime, 'sql'>, jobId: string): Promise<LoanInput[]> {
-  const rows = await rt.sql<{ id: string; code: string; borrower_id: string; district_id: string; office_id: string; product_code: string; principal_poisha: number; disbursed_at: Date; disbursed_by: string; imported: ImportDetail | null }[]>`
+  const rows = await rt.sql<(LoanRow & { imported: ImportDetail | null })[]>`
     SELECT l.id, l.code, l.borrower_id, l.district_id, l.office_id, l.product_code, l.principal_poisha, l.disbursed_at, l.disbursed_by,
       e.detail->'import' AS imported
     FROM loans l JOIN loan_events e ON e.loan_id = l.id AND e.event_key = 'disbursed'
     WHERE l.import_id = ${jobId} ORDER BY (e.detail#>>'{import,row}')::int`;
   return rows.map((r) => {
-    const input: LoanInput = {
-      loanId: r.id,
-      loanCode: r.code,
-      borrowerId: r.borrower_id,
-      districtCode: r.district_id,
-      upazilaCode: r.office_id,
-      productCode: r.product_code,
-      principalPoisha: r.principal_poisha,
-      disbursedAt: r.disbursed_at.getTime(),
-      disbursedBy: r.disbursed_by,
-    };
+    const input = loanInputFromRow(r);
     if (r.imported?.priorPayment) input.priorPayments = [{ ...r.imported.priorPayment, loanId: r.id }];
     return input;
   });

@@ -100,23 +100,39 @@ export async function startLoanWorkflow(rt: LoanRuntime, input: LoanInput): Prom
   }
 }
 
+/** A stored loan row, as the columns every reader of loans selects for its workflow input. */
+export interface LoanRow {
+  id: string;
+  code: string;
+  borrower_id: string;
+  district_id: string;
+  office_id: string;
+  product_code: string;
+  principal_poisha: number;
+  disbursed_at: Date;
+  disbursed_by: string;
+}
+
+/** The loan workflow's input, rebuilt from a stored loan row. */
+export function loanInputFromRow(r: LoanRow): LoanInput {
+  return {
+    loanId: r.id,
+    loanCode: r.code,
+    borrowerId: r.borrower_id,
+    districtCode: r.district_id,
+    upazilaCode: r.office_id,
+    productCode: r.product_code,
+    principalPoisha: r.principal_poisha,
+    disbursedAt: r.disbursed_at.getTime(),
+    disbursedBy: r.disbursed_by,
+  };
+}
+
 /** Starts the workflow of every loan left in 'disbursing' by a crash between the insert and the start. */
 export async function resumeDisbursements(rt: LoanRuntime): Promise<number> {
-  const rows = await rt.sql<{ id: string; code: string; borrower_id: string; district_id: string; office_id: string; product_code: string; principal_poisha: number; disbursed_at: Date; disbursed_by: string }[]>`
+  const rows = await rt.sql<LoanRow[]>`
     SELECT id, code, borrower_id, district_id, office_id, product_code, principal_poisha, disbursed_at, disbursed_by
     FROM loans WHERE status = 'disbursing'`;
-  for (const r of rows) {
-    await startLoanWorkflow(rt, {
-      loanId: r.id,
-      loanCode: r.code,
-      borrowerId: r.borrower_id,
-      districtCode: r.district_id,
-      upazilaCode: r.office_id,
-      productCode: r.product_code,
-      principalPoisha: r.principal_poisha,
-      disbursedAt: r.disbursed_at.getTime(),
-      disbursedBy: r.disbursed_by,
-    });
-  }
+  for (const r of rows) await startLoanWorkflow(rt, loanInputFromRow(r));
   return rows.length;
 }
