@@ -6,7 +6,7 @@ export default defineConfig({
     pool: 'forks',
     globalSetup: ['tests/global-setup.ts'],
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'data/**'],
+    exclude: ['node_modules/**', 'data/**', 'web/build/**', 'web/.svelte-kit/**'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     teardownTimeout: 60_000,

@@ -10,12 +10,21 @@ import { createLoanMessageActivities } from './loan-messages';
 import { createPaymentDeliveryActivities } from './payment-delivery';
 import { createReminderActivities } from './reminders';
 import { createRuleActivities } from './rules';
+import { createNoticeActivities } from './notices';
+import { createQuarterlyActivities } from './quarterly-lists';
+import type { NoticeWhatsApp } from '../network/notice-channel';
 
 export interface ActivityDeps {
   sql: Sql;
   policy: PolicyStore;
   /** For activities that tell another workflow something (a correction amending a loan). */
   temporal?: Client;
+  /** WhatsApp for notices (none: notices go by app and SMS only). */
+  whatsapp?: NoticeWhatsApp;
+  /** Where links in messages point (the web app's address). */
+  publicUrl?: string;
+  /** The task queue workflows started by activities run on (notices posted by the quarterly lists). */
+  taskQueue?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -28,5 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCorrectionPreparation(deps),
     ...createPaymentDeliveryActivities(deps),
     ...createLoanMessageActivities(deps),
+    ...createNoticeActivities(deps, { whatsapp: deps.whatsapp, publicUrl: deps.publicUrl }),
+    ...createQuarterlyActivities(deps, { taskQueue: deps.taskQueue }),
   };
 }

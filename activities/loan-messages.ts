@@ -24,27 +24,50 @@ export interface LoanMessage {
   date?: string;
 }
 
+/** The borrower as a message needs them (absent: the borrower row is missing). */
+export interface MessageRecipient {
+  name: string;
+  mobile: string | null;
+}
+
+/** The outbox row of one loan message. Shared with the bulk import, which queues schedule SMS in bulk. */
+export function loanMessageRow(m: LoanMessage, b: MessageRecipient | undefined) {
+  const values: Record<string, string> = {
+    name: (b?.name ?? '').split(/\s+/)[0] ?? '',
+    loanCode: m.loanCode,
+    amount: formatTaka(m.amountPoisha),
+    total: m.totalPoisha === undefined ? '' : formatTaka(m.totalPoisha),
+    balance: m.balancePoisha === undefined ? '' : formatTaka(m.balancePoisha),
+    count: m.count === undefined ? '' : bnDigits(m.count),
+    deadline: m.date ? bnDate(m.date) : '',
+  };
+  const body = templates.render(m.template, values);
+  const noMobile = !b?.mobile;
+  return {
+    idempotency_key: `${m.template}:${m.loanId}:${m.key}`,
+    channel: 'sms' as const,
+    recipient: b?.mobile ?? null,
+    borrower_id: m.borrowerId,
+    loan_id: m.loanId,
+    template: m.template,
+    params: m,
+    body,
+    segments: countSegments(body).segments,
+    status: noMobile ? ('skipped' as const) : ('pending' as const),
+    last_error: noMobile ? 'borrower has no mobile number' : null,
+    not_before: new Date(m.at),
+  };
+}
+
 export function createLoanMessageActivities({ sql }: ActivityDeps) {
   return {
     async queueLoanMessage(m: LoanMessage): Promise<{ queued: boolean }> {
-      const [b] = await sql<{ name: string; mobile: string | null; failed: boolean }[]>`
-        SELECT name, mobile, mobile_failed_at IS NOT NULL AS failed FROM borrowers WHERE id = ${m.borrowerId}`;
-      const values: Record<string, string> = {
-        name: (b?.name ?? '').split(/\s+/)[0] ?? '',
-        loanCode: m.loanCode,
-        amount: formatTaka(m.amountPoisha),
-        total: m.totalPoisha === undefined ? '' : formatTaka(m.totalPoisha),
-        balance: m.balancePoisha === undefined ? '' : formatTaka(m.balancePoisha),
-        count: m.count === undefined ? '' : bnDigits(m.count),
-        deadline: m.date ? bnDate(m.date) : '',
-      };
-      const body = templates.render(m.template, values);
-      const noMobile = !b?.mobile;
+      const [b] = await sql<MessageRecipient[]>`SELECT name, mobile FROM borrowers WHERE id = ${m.borrowerId}`;
+      const r = loanMessageRow(m, b);
       const rows = await sql`
         INSERT INTO outbox (idempotency_key, channel, recipient, borrower_id, loan_id, template, params, body, segments, status, last_error, not_before)
-        VALUES (${`${m.template}:${m.loanId}:${m.key}`}, 'sms', ${b?.mobile ?? null}, ${m.borrowerId}, ${m.loanId}, ${m.template},
-          ${sql.json(m as never)}, ${body}, ${countSegments(body).segments}, ${noMobile ? 'skipped' : 'pending'},
-          ${noMobile ? 'borrower has no mobile number' : null}, ${new Date(m.at)})
+        VALUES (${r.idempotency_key}, ${r.channel}, ${r.recipient}, ${r.borrower_id}, ${r.loan_id}, ${r.template},
+          ${sql.json(r.params as never)}, ${r.body}, ${r.segments}, ${r.status}, ${r.last_error}, ${r.not_before})
         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
       return { queued: rows.length > 0 };
     },

@@ -3,6 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Sql } from '../db/client';
 import type { Actor } from './access/actor';
 import type { BkashAccounts } from './bkash-setup';
+import type { PolicyReader } from './policy-reader';
 
 export interface AppDeps {
   sql: Sql;
@@ -13,6 +14,12 @@ export interface AppDeps {
   secureCookies?: boolean;
   /** bKash merchant accounts to take payments into; none mounts no bKash routes. */
   bkash?: BkashAccounts;
+  /** The policy in force; by default the rules folder named by RULES_DIR (api/policy-reader.ts). */
+  policy?: PolicyReader;
+  /** The WhatsApp webhook's secrets; none mounts no webhook. */
+  whatsappWebhook?: { verifyToken: string; appSecret: string } | null;
+  /** The web app's public address, for links in messages and share texts. */
+  publicUrl?: string;
 }
 
 export type AppEnv = { Variables: { requestId: string; actor: Actor | null; sessionToken: string | null } };

@@ -8,18 +8,31 @@ import type { App, AppDeps, AppEnv } from './app-env';
 import { ApiError, renderError, validationHook } from './errors';
 import { registerExports } from './exports/routes';
 import { mountBkash } from './bkash-setup';
+import { applyWhatsAppStatuses } from '../network/apply-whatsapp-statuses';
+import { whatsappWebhookRoutes } from '../whatsapp/webhook';
 import { registerAuth } from './routes/auth';
 import { registerBorrowers } from './routes/borrowers';
+import { registerCorrectionAttachments } from './routes/correction-attachments';
 import { registerCorrections } from './routes/corrections';
+import { registerDashboard } from './routes/dashboard';
 import { registerHealth } from './routes/health';
-import { registerHome } from './routes/home';
 import { registerImports } from './routes/imports';
 import { registerLoans } from './routes/loans';
+import { registerMessages } from './routes/messages';
+import { registerNetwork } from './routes/network';
+import { registerNetworkEvaluationPdf } from './routes/network-evaluation-pdf';
+import { registerNetworkReports } from './routes/network-reports';
+import { registerNotices } from './routes/notices';
 import { registerOffices } from './routes/offices';
 import { registerPayments } from './routes/payments';
 import { registerReconciliation } from './routes/reconciliation';
 import { registerReports } from './routes/reports';
+import { registerRules } from './routes/rules';
+import { registerSocietyRegister } from './routes/society-register';
+import { registerSocietySummary } from './routes/society-summary';
 import { registerUsers } from './routes/users';
+
+import { crossSiteGuard } from './cross-site';
 
 export type { AppDeps, AppEnv } from './app-env';
 
@@ -34,6 +47,7 @@ export function createApp(deps: AppDeps): App {
     c.set('actor', token ? await actorForSession(deps.sql, token) : null);
     await next();
   });
+  app.use('/api/*', crossSiteGuard({ publicUrl: deps.publicUrl }));
   registerHealth(app, deps);
   registerAuth(app, deps);
   registerUsers(app, deps);
@@ -41,13 +55,26 @@ export function createApp(deps: AppDeps): App {
   registerBorrowers(app, deps);
   registerLoans(app, deps);
   registerReports(app, deps);
+  registerDashboard(app, deps);
+  registerSocietySummary(app, deps);
   registerExports(app, deps);
   registerCorrections(app, deps);
+  registerCorrectionAttachments(app, deps);
   registerPayments(app, deps);
   registerReconciliation(app, deps);
   mountBkash(app, deps);
-  registerHome(app, deps);
+  if (deps.whatsappWebhook) {
+    const settings = deps.whatsappWebhook;
+    app.route('/api/whatsapp/webhook', whatsappWebhookRoutes({ ...settings, onStatuses: async (s) => void (await applyWhatsAppStatuses(deps.sql, s)) }));
+  }
   registerImports(app, deps);
+  registerMessages(app, deps);
+  registerNetwork(app, deps);
+  registerNetworkReports(app, deps);
+  registerNetworkEvaluationPdf(app, deps);
+  registerSocietyRegister(app, deps);
+  registerNotices(app, deps);
+  registerRules(app, deps);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Asrayon API', version: '0.1.0', description: 'Ashrayan housing-project loans: offices, borrowers, loans, payments.' },

@@ -6,6 +6,7 @@ import type { PaymentProvider } from '../bkash/payment-provider';
 import type { TokenizedClient } from '../bkash/tokenized-client';
 import { ApiError } from './errors';
 import { bkashRoutes } from '../bkash/routes';
+import { DeliveryQueue } from '../payments/delivery-queue';
 import { deliverPayment, storePayment } from '../payments/receive-payment';
 import type { App, AppDeps } from './app-env';
 
@@ -20,6 +21,10 @@ export function mountBkash(app: App, deps: AppDeps & { bkash?: BkashAccounts }):
   if (!deps.bkash) return;
   const { sql, temporal } = deps;
   const checkout = deps.bkash.checkout;
+  // A few deliveries at a time; in a burst the rest wait, stored, for the sweeper (delivery-queue.ts).
+  const deliveries = new DeliveryQueue((id) => deliverPayment(sql, temporal, id), {
+    onError: (id, err) => console.error(`[bkash] delivery of payment ${id} deferred to the sweeper: ${(err as Error).message}`),
+  });
 
   // The payment link in every SMS: /api/bkash/pay/<loan code>. No login: the loan code is what the
   // borrower has. It starts a checkout for the amount due now (or ?amount=<poisha>) and sends the
@@ -65,7 +70,7 @@ export function mountBkash(app: App, deps: AppDeps & { bkash?: BkashAccounts }):
           raw: p.raw,
         });
         if (stored.fresh && stored.loanId) {
-          void deliverPayment(sql, temporal, stored.paymentId).catch((err: Error) => console.error(`[bkash] delivery of ${p.trxId} deferred: ${err.message}`));
+          deliveries.offer(stored.paymentId);
         }
       },
       onOutcome: (outcome, officeId, via) => {

@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
   UNPROCESSABLE: 422,
   TOO_MANY_REQUESTS: 429,
   UNAVAILABLE: 503,
@@ -40,10 +41,17 @@ export const ErrorBody = z
   })
   .openapi('Error');
 
+/** SQLSTATE 22021 character_not_in_repertoire, 22P05 untranslatable_character. */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
 export function renderError(err: Error, c: Context): Response {
   const requestId = (c.get('requestId' as never) as string | undefined) ?? 'unknown';
   if (err instanceof ApiError) {
     return c.json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), requestId } }, ERROR_STATUS[err.code]);
+  }
+  // Text PostgreSQL cannot store (a NUL character, invalid UTF-8) is the sender's problem, not ours.
+  if (UNSTORABLE_TEXT.has((err as { code?: unknown }).code as string)) {
+    return c.json({ error: { code: 'BAD_REQUEST', message: 'a text field contains a character that cannot be stored (such as NUL); remove it and send again', requestId } }, 400);
   }
   if (err instanceof HTTPException && err.status < 500) {
     return c.json({ error: { code: 'BAD_REQUEST', message: err.message, requestId } }, err.status as ContentfulStatusCode);

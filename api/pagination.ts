@@ -1,4 +1,6 @@
-// Opaque cursors: the sort key and id of the last row seen, base64url JSON.
+// Opaque cursors: the sort key and id of the last row seen, base64url JSON. Compare a cursor's key
+// as `${k}::text::<type>`: a parameter PostgreSQL types as timestamptz is sent by postgres.js through
+// a JS Date, which keeps milliseconds only, so rows sharing a microsecond-precise time were skipped.
 import { ApiError } from './errors';
 
 export interface Cursor {

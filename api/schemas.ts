@@ -4,7 +4,8 @@ import { ROLES } from './access/actor';
 
 export const Mobile = z.string().regex(/^01[3-9]\d{8}$/, 'must be a Bangladeshi mobile number like 017XXXXXXXX');
 export const Poisha = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-export const Id = z.string().min(1).max(80);
+/** Office, society and similar ids: letters, digits and . _ : - (e.g. JHENAIDAH-SADAR, SOC-1). */
+export const Id = z.string().min(1).max(80).regex(/^[A-Za-z0-9._:-]+$/, 'must be an id of letters, digits and . _ : -');
 
 export const UserView = z
   .object({

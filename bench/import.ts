@@ -1,14 +1,18 @@
 // Bulk import throughput on this machine, against real Temporal and PostgreSQL started here: N rows
 // (BENCH_ROWS, default 100 000) across an upazila's societies, read from CSV files of at most 20 000
-// rows (the upload limit) and checked, applied in one transaction, every loan workflow started, and
-// waited for until every workflow has read its loan back and recorded the paid-to-date (every row has
-// one, so each loan's first payment row is the sign its workflow has settled). Beside it, a bare-SQL
+// rows (the upload limit) and checked, applied in one transaction (loans in their first state: the
+// paid-to-date applied, schedule SMS queued), every loan workflow started, and waited for until
+// every workflow is settled: Temporal's visibility counts every one of them running, and the worker
+// has executed a workflow task for every one (its first: it starts from the imported state and sets
+// its next timer; the worker's own metric, workflow_task_execution_latency, counts them). Then a
+// sample of the loans is queried and compared with the database (not timed). Beside it, a bare-SQL
 // baseline: the same borrowers, loans and installments written with plain multi-row INSERTs in one
 // transaction, in the same run, so the ratios hold across machines. Prints one JSON line.
 // BENCH_DB_ONLY=1 stops after the commit (workflow starts answered by a stub, no Temporal server):
 // the database half alone, for row counts whose workflows would take too long to settle.
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -29,6 +33,7 @@ import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postg
 import { startDevServer } from '../runtime/temporal-dev-server';
 import { seedOffices } from '../tests/loan-harness';
 import { createLoanWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { loanWorkflowId, viewQuery } from '../workflows/loan-definitions';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const SOCIETIES = 20;
@@ -112,7 +117,27 @@ async function baseline(sql: Sql, policy: PolicyStore, today: string): Promise<n
   return performance.now() - t;
 }
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
+/** A free local port for the worker's metrics. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Workflow tasks the worker has executed (not replays) on the task queue, from its Prometheus metrics. */
+async function workflowTasksExecuted(metricsUrl: string, taskQueue: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^temporal_workflow_task_execution_latency\w*_count\{([^}]*)\} (\d+)/gm)) {
+    if (m[1]!.includes(`task_queue="${taskQueue}"`)) n += Number(m[2]);
+  }
+  return n;
+}
+
+const metricsPort = await freePort();
+Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}` } } } });
 const dir = await mkdtemp(path.join(os.tmpdir(), 'asrayon-bench-'));
 await chmod(dir, 0o755);
 const [pg, dev] = await Promise.all([startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }), DB_ONLY ? null : startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false })]);
@@ -169,15 +194,32 @@ try {
   if (result.status !== 'done') throw new Error(`import ended ${result.status}: ${JSON.stringify(result).slice(0, 500)}`);
   const committedAt = t0 + validateMs + result.timings.checkMs + result.timings.writeMs;
 
-  // 4. Settled: every workflow has read its loan back and recorded its paid-to-date payment.
-  let settled = DB_ONLY ? ROWS : 0;
-  while (settled < ROWS) {
-    await new Promise((r) => setTimeout(r, 250));
-    [{ settled }] = await sql<[{ settled: number }]>`SELECT count(*)::int AS settled FROM payments WHERE recorded_by = ${`import:${job.id}`}`;
+  // 4. Settled: every workflow running (visibility) and each has had its first workflow task executed.
+  if (!DB_ONLY) {
+    const running = `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`;
+    for (;;) {
+      const executed = await workflowTasksExecuted(`http://127.0.0.1:${metricsPort}/metrics`, taskQueue);
+      if (executed >= ROWS && (await temporal.workflow.count(running)).count === ROWS) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
   const settledMs = performance.now() - committedAt;
   const totalMs = performance.now() - t0;
   const applyMs = result.timings.checkMs + result.timings.writeMs;
+
+  // 5. Not timed: a sample of workflows answers with the state the database holds.
+  let sampleChecked = 0;
+  if (!DB_ONLY) {
+    const sample = await sql<{ id: string; status: string; paid_poisha: number }[]>`
+      SELECT id, status, paid_poisha FROM loans WHERE import_id = ${job.id} ORDER BY random() LIMIT 100`;
+    for (const loan of sample) {
+      const v = await temporal.workflow.getHandle(loanWorkflowId(loan.id)).query(viewQuery);
+      if (v.status !== loan.status || v.paidPoisha !== loan.paid_poisha || v.runsSoFar !== 1 || v.paidPoisha === 0) {
+        throw new Error(`loan ${loan.id}: workflow says ${v.status}, ${v.paidPoisha} paid (run ${v.runsSoFar}); the database ${loan.status}, ${loan.paid_poisha}`);
+      }
+      sampleChecked += 1;
+    }
+  }
 
   console.log(
     JSON.stringify({
@@ -189,6 +231,7 @@ try {
       writeSec: sec(result.timings.writeMs),
       workflowsStartedSec: DB_ONLY ? null : sec(result.timings.startMs),
       workflowsSettledSec: DB_ONLY ? null : sec(settledMs),
+      sampleChecked,
       totalSec: sec(totalMs),
       rowsPerSec: +(ROWS / (totalMs / 1000)).toFixed(1),
       rowsPerSecToStarted: DB_ONLY ? null : +(ROWS / ((validateMs + applyMs + result.timings.startMs) / 1000)).toFixed(1),

@@ -4,40 +4,50 @@
 // ledger, lost/duplicated counts, and the bare store-only rate of the same database as a baseline.
 // BENCH_RATE (default 200/s), BENCH_SECONDS (default 60), BENCH_LOANS (default 200).
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { randomFreePort } from '../runtime/ports';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { startBkashSimulator } from '../bkash/simulator';
 import { createSql } from '../db/client';
 import { migrate } from '../db/migrate';
 import { disburseLoan } from '../loans/disburse-loan';
 import { storePayment } from '../payments/receive-payment';
-import { PolicyStore } from '../policy/policy-store';
 import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postgres';
 import { startDevServer } from '../runtime/temporal-dev-server';
 import { addBorrower, seedOffices } from '../tests/loan-harness';
-import { createLoanWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const LOANS = Number(process.env.BENCH_LOANS ?? 200);
-Runtime.install({ logger: new DefaultLogger('ERROR') });
 const dir = await mkdtemp(path.join(os.tmpdir(), 'asrayon-bench-pay-'));
 await chmod(dir, 0o755);
 const [pg, dev] = await Promise.all([startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }), startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false })]);
 const percentile = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+const children: ChildProcess[] = [];
 try {
   await ensureDatabase(pg.urlFor('postgres'), 'bench');
   const sql = createSql({ url: pg.urlFor('bench'), max: 20 });
   await migrate(sql);
   await seedOffices(sql);
-  const policy = await PolicyStore.open(path.resolve(import.meta.dirname, '../rules'));
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
-  const { worker, close } = await createLoanWorker({ target: { address: dev.address, namespace: 'default' }, taskQueue: 'bench', sql, policy, workflowBundle: bundle, tuning: { maxConcurrentActivityTaskExecutions: 100 } });
-  const running = worker.run();
+  // Worker and API each in their own process, as in production (worker/main.ts, api/main.ts), so
+  // the latency measured here is the API's and this process only generates the load.
+  const common = {
+    ...process.env, DATABASE_URL: pg.urlFor('bench'), TEMPORAL_ADDRESS: dev.address, TEMPORAL_TASK_QUEUE: 'bench',
+    SMS_PROVIDER: 'console', LOG_LEVEL: 'error',
+  };
+  const workerProc = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../worker/main.ts')], { env: common, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(workerProc);
+  const workerReady = new Promise<void>((resolve, reject) => {
+    let seen = '';
+    workerProc.stderr!.on('data', (b: Buffer) => {
+      seen += b.toString();
+      if (seen.includes('[worker] polling')) resolve();
+    });
+    workerProc.once('exit', (code) => reject(new Error(`worker exited (${code}) before polling:\n${seen.slice(-2000)}`)));
+  });
+  await workerReady;
   const temporal = new Client({ connection: await Connection.connect({ address: dev.address }) });
   const loans = [];
   for (let i = 0; i < LOANS; i++) {
@@ -51,12 +61,13 @@ try {
   const apiPort = await randomFreePort();
   const api = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../api/main.ts')], {
     env: {
-      ...process.env, PORT: String(apiPort), DATABASE_URL: pg.urlFor('bench'), TEMPORAL_ADDRESS: dev.address, TEMPORAL_TASK_QUEUE: 'bench',
+      ...common, PORT: String(apiPort),
       BKASH_MODE: 'simulator', BKASH_SIMULATOR_URL: sim.url,
       BKASH_ACCOUNTS: JSON.stringify({ 'JHENAIDAH-SADAR': { shortCode: sim.shortCode, topicArns: [sim.topicArn] } }),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  children.push(api);
   for (let i = 0; i < 100; i++) {
     if (await fetch(`http://127.0.0.1:${apiPort}/api/health`).then((r) => r.ok, () => false)) break;
     await new Promise((r) => setTimeout(r, 200));
@@ -85,18 +96,13 @@ try {
   }
   await Promise.all(inflight);
   const sendSeconds = (performance.now() - started) / 1000;
-  // Every payment in its loan's ledger (the sweeper delivers what the fast path could not).
+  // Every payment in its loan's ledger: the API's queue delivers what it can, the worker's delivery
+  // sweeper (workflows/payment-delivery.ts) the rest.
   const deadline = Date.now() + 15 * 60_000;
   let applied = 0;
   while (Date.now() < deadline) {
     applied = (await sql<[{ n: number }]>`SELECT count(*)::int AS n FROM payments WHERE status = 'applied' AND trx_id LIKE 'BN%'`)[0].n;
     if (applied >= total - failed) break;
-    await sql`SELECT 1`;
-    const stuck = await sql<{ id: string }[]>`SELECT id FROM payments WHERE status = 'received' AND loan_id IS NOT NULL AND trx_id LIKE 'BN%' LIMIT 500`;
-    if (stuck.length) {
-      const { deliverPayment } = await import('../payments/receive-payment');
-      await Promise.all(stuck.map((s) => deliverPayment(sql, temporal, s.id)));
-    }
     await new Promise((r) => setTimeout(r, 500));
   }
   const settledSeconds = (performance.now() - started) / 1000;
@@ -130,13 +136,15 @@ try {
     httpVsStoreOnlyRatio: +((total / sendSeconds) / storeOnlyPerSec).toFixed(3),
     cpus: os.cpus().length,
   }));
+  const exited = (p: ChildProcess) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)));
   api.kill('SIGTERM');
+  workerProc.kill('SIGTERM');
+  await Promise.all([exited(api), exited(workerProc)]);
   await sim.stop();
-  worker.shutdown();
-  await running;
-  await close();
+  await temporal.connection.close();
   await sql.end();
 } finally {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   await Promise.allSettled([dev.stop(), pg.stop()]);
   await rm(dir, { recursive: true, force: true });
 }

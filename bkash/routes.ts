@@ -6,6 +6,7 @@
 //                             The status in the query is ignored; the payment is executed/queried.
 // No session or CSRF middleware must run in front of these: bKash and the payer's browser call them.
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { PaymentProvider, ProviderOutcome, ReceivedPayment } from './payment-provider';
 
 export interface BkashRoutesOptions {
@@ -19,14 +20,17 @@ export interface BkashRoutesOptions {
   returnUrl?(outcome: ProviderOutcome, officeId: string): string;
 }
 
+export const WEBHOOK_MAX_BYTES = 64 * 1024;
+
 export function bkashRoutes(opts: BkashRoutesOptions): Hono {
   const app = new Hono();
-  app.post('/webhook/:officeId', async (c) => {
+  // An SNS message is a few KB; anything much larger is refused while it streams in, never buffered.
+  const limit = bodyLimit({ maxSize: WEBHOOK_MAX_BYTES, onError: (c) => c.json({ error: { code: 'TOO_LARGE', message: `body larger than ${WEBHOOK_MAX_BYTES} bytes` } }, 413) });
+  app.post('/webhook/:officeId', limit, async (c) => {
     const officeId = c.req.param('officeId');
     const provider = opts.accounts[officeId]?.webhook;
     if (!provider) return c.json({ error: { code: 'NOT_FOUND', message: 'no bKash webhook for this office' } }, 404);
     const body = await c.req.text();
-    if (body.length > 64_000) return c.json({ error: { code: 'TOO_LARGE', message: 'body too large' } }, 413);
     const outcome = await provider.receive({ kind: 'sns', body });
     opts.onOutcome?.(outcome, officeId, 'webhook');
     if (outcome.kind === 'payment') {

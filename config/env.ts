@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { smsEnvShape } from '../sms/config';
+import { whatsappEnvShape } from '../whatsapp/config';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -37,8 +38,13 @@ export const envSchema = z.object({
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   TEMPORAL_UI_URL: optionalText,
+  /** A prebuilt workflow bundle (bundleWorkflowCode output) for the worker, instead of bundling at start. */
+  WORKFLOW_BUNDLE_PATH: optionalText,
+  /** Workflows a worker keeps in memory between tasks (the SDK's default grows with the heap: ~2 300 here). */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ...smsEnvShape,
+  ...whatsappEnvShape,
   BKASH_MODE: z.enum(['off', 'live', 'simulator']).default('off'),
   BKASH_BASE_URL: optionalText,
   BKASH_USERNAME: optionalText,

@@ -1,16 +1,18 @@
 // Validated rows → loans in Asrayon, all or nothing. Under a per-office lock, one transaction checks
 // every row against the database and the policy (collecting every bad row) and, only if none is bad,
-// writes borrowers, loans, schedules and audit events in bulk and moves the job to 'starting'. After
-// the commit the loans' workflows are started, a bounded number at a time, with progress in the job.
+// writes borrowers, loans, schedules, the paid-to-date, schedule SMS and audit events in bulk (each
+// loan in the state its workflow would reach first, imported-state.ts) and moves the job to
+// 'starting'. After the commit the loans' workflows are started from that state, a bounded number at
+// a time, with progress in the job.
 // If the process stops after the commit, the job is marked failed (failInterruptedImports) and
 // uploading the same file again starts the remaining workflows (resume-import.ts).
 import type { Actor } from '../api/access/actor';
 import type { Sql } from '../db/client';
-import type { LoanInput } from '../domain/types';
 import type { LoanRuntime } from '../loans/disburse-loan';
 import type { PolicySet } from '../policy/policy-store';
 import { checkAgainstDatabase, type RowSource } from './check-database';
 import { finishJob, setCounters, setPhase, type ImportJob } from './import-jobs';
+import type { ImportedLoan } from './imported-state';
 import { planLoans } from './plan-loans';
 import { startLoanWorkflows } from './start-workflows';
 import type { RowError, ValidRow } from './validate-rows';
@@ -55,7 +57,7 @@ export async function applyImport(rt: ImportRuntime, req: ApplyRequest): Promise
   const set = await rt.policy.get();
   let t = performance.now();
   const timings: ApplyTimings = { checkMs: 0, writeMs: 0, startMs: 0 };
-  let outcome: { errors: RowError[] } | { inputs: LoanInput[] };
+  let outcome: { errors: RowError[] } | { loans: ImportedLoan[] };
   try {
     outcome = await sql.begin(async (transaction) => {
       // A transaction answers queries exactly like the pool; the helpers take either.
@@ -71,7 +73,7 @@ export async function applyImport(rt: ImportRuntime, req: ApplyRequest): Promise
       await writeImport(tx, job, planned, check.policies, set, (n) => setCounters(sql, job.id, { rowsApplied: n }));
       // Committed together with the loans: 'starting' means the loans are saved.
       await tx`UPDATE imports SET status = 'starting', rows_applied = ${planned.length}, heartbeat_at = now() WHERE id = ${job.id}`;
-      return { inputs: planned.map((p) => p.input) };
+      return { loans: planned.map(({ input, origin }) => ({ input, origin })) };
     });
   } catch (err) {
     const message = `Nothing was imported: ${describe(err)}`;
@@ -84,22 +86,22 @@ export async function applyImport(rt: ImportRuntime, req: ApplyRequest): Promise
   }
   timings.writeMs = performance.now() - t;
   t = performance.now();
-  const failed = await startImportedWorkflows(rt, job.id, outcome.inputs);
+  const failed = await startImportedWorkflows(rt, job.id, outcome.loans);
   if (failed) return failed;
   timings.startMs = performance.now() - t;
-  return { status: 'done', loans: outcome.inputs.length, timings };
+  return { status: 'done', loans: outcome.loans.length, timings };
 }
 
 /** Starts the workflows of a saved import and finishes its job: done, or failed saying what is left. */
-export async function startImportedWorkflows(rt: ImportRuntime, jobId: string, inputs: readonly LoanInput[]): Promise<{ status: 'failed'; message: string } | null> {
+export async function startImportedWorkflows(rt: ImportRuntime, jobId: string, loans: readonly ImportedLoan[]): Promise<{ status: 'failed'; message: string } | null> {
   try {
-    const started = await startLoanWorkflows(rt, inputs, { concurrency: rt.startConcurrency, maxBacklog: rt.startMaxBacklog, attempts: rt.startAttempts, onProgress: (n) => setCounters(rt.sql, jobId, { workflowsStarted: n }) });
+    const started = await startLoanWorkflows(rt, loans, { concurrency: rt.startConcurrency, maxBacklog: rt.startMaxBacklog, attempts: rt.startAttempts, onProgress: (n) => setCounters(rt.sql, jobId, { workflowsStarted: n }) });
     await finishJob(rt.sql, jobId, { status: 'done', workflowsStarted: started });
     return null;
   } catch (err) {
     const started = (err as { started?: number }).started ?? 0;
     const message =
-      `All ${inputs.length} loans are saved, but only ${started} of their workflows could be started (${describe(err)}). ` +
+      `All ${loans.length} loans are saved, but only ${started} of their workflows could be started (${describe(err)}). ` +
       'Upload the same file again to start the rest; nothing is imported twice.';
     await finishJob(rt.sql, jobId, { status: 'failed', message, workflowsStarted: started });
     return { status: 'failed', message };

@@ -40,6 +40,18 @@ export async function getJob(sql: Sql, id: string): Promise<ImportJob | null> {
   return job ?? null;
 }
 
+/** Jobs of the given offices, newest first, without their row errors (the count is kept). */
+export async function listJobs(sql: Sql, officeIds: string[], opts: { status?: ImportStatus; before?: { createdAt: string; id: string } | null; limit: number }): Promise<(Omit<ImportJob, 'errors'> & { errorCount: number })[]> {
+  return sql<(Omit<ImportJob, 'errors'> & { errorCount: number })[]>`
+    SELECT id, office_id AS "officeId", uploaded_by AS "uploadedBy", filename, file_sha256 AS "fileSha256", status,
+      rows_total AS "rowsTotal", rows_validated AS "rowsValidated", rows_applied AS "rowsApplied", workflows_started AS "workflowsStarted",
+      jsonb_array_length(coalesce(errors, '[]'::jsonb)) AS "errorCount", message, to_json(created_at)#>>'{}' AS "createdAt", to_json(finished_at)#>>'{}' AS "finishedAt"
+    FROM imports
+    WHERE office_id = ANY(${sql.array(officeIds)}::text[]) ${opts.status ? sql`AND status = ${opts.status}` : sql``}
+      ${opts.before ? sql`AND (created_at, id) < (${opts.before.createdAt}::text::timestamptz, ${opts.before.id}::uuid)` : sql``}
+    ORDER BY created_at DESC, id DESC LIMIT ${opts.limit}`;
+}
+
 /**
  * The job for this file in this office: a new one (`created`), or the one an earlier upload of the
  * same bytes made. Concurrent uploads of one file meet at the unique key and share a job.

@@ -1,24 +1,26 @@
 // Checked rows → the loans to write: ids, codes, disbursement instant, schedule and the prior payment
-// standing for the paper ledger's paid-to-date. Pure apart from random ids.
+// standing for the paper ledger's paid-to-date, and what each loan's first state is computed from
+// (imported-state.ts). Pure apart from random ids.
 //
 // Paid-to-date: the ledger gives an amount, not dates. It becomes ONE cash payment at disbursement
-// + 1 hour, which the workflow replays before any deadline, so it pays the earliest installments in
-// order and counts as on time. A borrower who paid late on paper is therefore shown as having paid on
-// time; the installments the amount does not cover follow their real deadlines (grace, overdue).
+// + 1 hour, applied before any deadline (by the import, exactly as the workflow would), so it pays
+// the earliest installments in order and counts as on time. A borrower who paid late on paper is
+// therefore shown as having paid on time; the installments the amount does not cover follow their
+// real deadlines (grace, overdue).
 import { createHash, randomUUID } from 'node:crypto';
 import { dhakaInstant } from '../domain/dhaka-time';
 import { generateSchedule, type Schedule } from '../domain/schedule';
 import type { EpochMs, LoanInput, PaymentInput, ResolvedPolicy } from '../domain/types';
 import { newLoanCode } from '../loans/disburse-loan';
 import type { CheckedRow } from './check-database';
+import type { ImportedLoan, StateOrigin } from './imported-state';
 
-export interface PlannedLoan {
+export interface PlannedLoan extends ImportedLoan {
   row: number;
-  input: LoanInput;
   checked: CheckedRow;
   borrowerId: string;
   newBorrower: boolean;
-  schedule: Schedule;
+  origin: StateOrigin;
 }
 
 const HOUR_MS = 3_600_000;
@@ -78,6 +80,6 @@ export function planLoans(
     if (v.paidToDatePoisha > 0) {
       input.priorPayments = [priorPayment(input, v.paidToDatePoisha, priorPaymentTrxId(checked.officeId, v.loanRef, job.fileSha256, v.row), job.id, now)];
     }
-    return { row: v.row, input, checked, borrowerId: input.borrowerId, newBorrower: checked.borrowerId === null, schedule };
+    return { row: v.row, input, checked, borrowerId: input.borrowerId, newBorrower: checked.borrowerId === null, origin: { policy, schedule, at: now } };
   });
 }

@@ -2,6 +2,7 @@
 import ExcelJS from 'exceljs';
 import type { Grid, RawCell, SheetGrid } from './grid';
 import { ImportFileError } from './import-file-error';
+import { checkZipLimits } from './zip-limits';
 
 // Excel stores numbers as doubles and keeps 15 significant digits; a longer number (a 17-digit NID
 // typed without Text format) has already lost its last digits inside the file.
@@ -42,6 +43,7 @@ export function cellToRaw(value: ExcelJS.CellValue, numFmt?: string): RawCell {
 }
 
 export async function readXlsxGrid(buffer: Buffer): Promise<SheetGrid> {
+  checkZipLimits(buffer);
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs declares its own Buffer type; a Node Buffer is what it actually reads.

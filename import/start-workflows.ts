@@ -4,8 +4,10 @@
 // first task ahead of live work on the same task queue: a payment arriving for a loan the worker
 // no longer has cached would wait behind thousands of imported loans.
 // Starting is idempotent (the workflow id is the loan's), so a restarted job starts everything again.
-import type { LoanInput } from '../domain/types';
+// Each loan's first state is computed here, one start at a time, not held for the whole import.
+import type { LoanState } from '../domain/loan-state';
 import { startLoanWorkflow, type LoanRuntime } from '../loans/disburse-loan';
+import { importedStart, type ImportedLoan } from './imported-state';
 
 export interface StartOptions {
   /** Start requests in flight at once (default 32). */
@@ -38,10 +40,11 @@ export async function workflowBacklog(rt: LoanRuntime): Promise<number | null> {
   }
 }
 
-async function startWithRetry(rt: LoanRuntime, input: LoanInput, attempts: number): Promise<void> {
+async function startWithRetry(rt: LoanRuntime, loan: ImportedLoan, attempts: number): Promise<void> {
+  const state: LoanState | undefined = loan.origin ? importedStart(loan.input, loan.origin).state : undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      await startLoanWorkflow(rt, input);
+      await startLoanWorkflow(rt, loan.input, state);
       return;
     } catch (err) {
       if (attempt >= attempts) throw err;
@@ -50,7 +53,7 @@ async function startWithRetry(rt: LoanRuntime, input: LoanInput, attempts: numbe
   }
 }
 
-export async function startLoanWorkflows(rt: LoanRuntime, inputs: readonly LoanInput[], opts: StartOptions = {}): Promise<number> {
+export async function startLoanWorkflows(rt: LoanRuntime, loans: readonly ImportedLoan[], opts: StartOptions = {}): Promise<number> {
   const concurrency = Math.max(1, opts.concurrency ?? 32);
   const maxBacklog = opts.maxBacklog ?? 200;
   const every = opts.progressEveryMs ?? 500;
@@ -76,12 +79,12 @@ export async function startLoanWorkflows(rt: LoanRuntime, inputs: readonly LoanI
   }
 
   async function lane(): Promise<void> {
-    while (failure === null && next < inputs.length) {
+    while (failure === null && next < loans.length) {
       await waitForWorker();
-      if (failure !== null || next >= inputs.length) return;
-      const input = inputs[next++]!;
+      if (failure !== null || next >= loans.length) return;
+      const loan = loans[next++]!;
       try {
-        await startWithRetry(rt, input, opts.attempts ?? 5);
+        await startWithRetry(rt, loan, opts.attempts ?? 5);
       } catch (err) {
         failure ??= err;
         return;
@@ -96,7 +99,7 @@ export async function startLoanWorkflows(rt: LoanRuntime, inputs: readonly LoanI
     }
   }
 
-  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(concurrency, loans.length) }, lane));
   await reporting;
   await opts.onProgress?.(started);
   if (failure !== null) throw Object.assign(failure as Error, { started });

@@ -1,8 +1,9 @@
 // Disbursing a loan: the loan row is written first (so nothing is lost if we crash), then its
 // workflow is started under an id derived from the loan id (so starting twice is harmless).
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Sql } from '../db/client';
+import type { LoanState } from '../domain/loan-state';
 import type { EpochMs, LoanInput, PaymentInput } from '../domain/types';
 import { loanWorkflowId, type LoanWorkflowArgs } from '../workflows/loan-definitions';
 
@@ -91,10 +92,20 @@ export async function disburseLoan(rt: LoanRuntime, req: DisburseRequest): Promi
   return input;
 }
 
-export async function startLoanWorkflow(rt: LoanRuntime, input: LoanInput): Promise<void> {
-  const args: LoanWorkflowArgs = { input, maxHistoryEvents: rt.maxHistoryEvents };
+/**
+ * Starts a loan's workflow; already running is fine. With `imported`, the first state an import
+ * computed and stored (import/imported-state.ts); such a workflow is started at most once ever, so a
+ * resumed import never brings back a loan whose workflow has since finished (written off, repaid).
+ */
+export async function startLoanWorkflow(rt: LoanRuntime, input: LoanInput, imported?: LoanState): Promise<void> {
+  const args: LoanWorkflowArgs = { input, maxHistoryEvents: rt.maxHistoryEvents, ...(imported ? { state: imported, imported: true } : {}) };
   try {
-    await rt.temporal.workflow.start('loanWorkflow', { taskQueue: rt.taskQueue, workflowId: loanWorkflowId(input.loanId), args: [args] });
+    await rt.temporal.workflow.start('loanWorkflow', {
+      taskQueue: rt.taskQueue,
+      workflowId: loanWorkflowId(input.loanId),
+      args: [args],
+      ...(imported ? { workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE } : {}),
+    });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Sql } from '../db/client';
-import type { PaymentResult, Poisha } from '../domain/types';
+import { TERMINAL_STATUSES, type LoanStatus, type PaymentResult, type Poisha } from '../domain/types';
 import { loanWorkflowId, payUpdate } from '../workflows/loan-definitions';
 import { matchPayment } from './match-payment';
 
@@ -61,8 +61,11 @@ export async function deliverPayment(sql: Sql, temporal: Client, paymentId: stri
     await sql`UPDATE payments SET delivered_at = now(), delivery_error = NULL WHERE id = ${paymentId}`;
     return { delivered: true, result };
   } catch (err) {
-    const permanent = err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError;
-    const reason = err instanceof WorkflowUpdateFailedError ? ((err.cause as Error | undefined)?.message ?? err.message) : err instanceof WorkflowNotFoundError ? 'the loan is closed' : (err as Error).message;
+    // "Not found" is final only for a loan that is closed: a Temporal server recovering from a crash
+    // can say it about a running workflow for a moment, and that payment must wait, not be unmatched.
+    const closed = err instanceof WorkflowNotFoundError && (await loanIsClosed(sql, p.loan_id));
+    const permanent = err instanceof WorkflowUpdateFailedError || closed;
+    const reason = err instanceof WorkflowUpdateFailedError ? ((err.cause as Error | undefined)?.message ?? err.message) : closed ? 'the loan is closed' : (err as Error).message;
     // A loan that refuses the money (closed, written off) sends the payment back to the officers' queue.
     await sql`UPDATE payments SET delivery_error = ${reason}, loan_id = CASE WHEN ${permanent} THEN NULL ELSE loan_id END,
       matched_by = CASE WHEN ${permanent} THEN NULL ELSE matched_by END WHERE id = ${paymentId} AND status = 'received'`;
@@ -70,19 +73,31 @@ export async function deliverPayment(sql: Sql, temporal: Client, paymentId: stri
   }
 }
 
-/** Delivers every stored, matched payment not yet in its loan's ledger (after a crash, or a retry). */
-export async function deliverPending(sql: Sql, temporal: Client, opts: { olderThanMs?: number; limit?: number } = {}): Promise<{ delivered: number; failed: number }> {
+async function loanIsClosed(sql: Sql, loanId: string): Promise<boolean> {
+  const [loan] = await sql<{ status: LoanStatus }[]>`SELECT status FROM loans WHERE id = ${loanId}`;
+  return !loan || TERMINAL_STATUSES.includes(loan.status);
+}
+
+/**
+ * Delivers stored, matched payments not yet in their loan's ledger (after a crash, a burst the API
+ * left to us, or a retry), `concurrency` at a time, oldest first.
+ */
+export async function deliverPending(sql: Sql, temporal: Client, opts: { olderThanMs?: number; limit?: number; concurrency?: number } = {}): Promise<{ delivered: number; failed: number }> {
   const rows = await sql<{ id: string }[]>`
     SELECT id FROM payments
     WHERE status = 'received' AND loan_id IS NOT NULL AND received_at < now() - ${`${opts.olderThanMs ?? 0} milliseconds`}::interval
-    ORDER BY received_at LIMIT ${opts.limit ?? 200}`;
+    ORDER BY received_at LIMIT ${opts.limit ?? 500}`;
   let delivered = 0;
   let failed = 0;
-  for (const r of rows) {
-    const d = await deliverPayment(sql, temporal, r.id);
-    if (d.delivered) delivered += 1;
-    else failed += 1;
-  }
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < rows.length) {
+      const d = await deliverPayment(sql, temporal, rows[next++]!.id);
+      if (d.delivered) delivered += 1;
+      else failed += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 8), rows.length) }, lane));
   return { delivered, failed };
 }
 

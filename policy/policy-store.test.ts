@@ -122,6 +122,13 @@ const badCases: BadCase[] = [
     reason: /deadline/,
   },
   {
+    name: 'quiet hours that are not a time of day',
+    kind: 'reminders',
+    spoil: (dir) => editJson(dir, 'reminders', (j) => (j.quietHours = { start: '9pm', end: '08:00' })),
+    path: 'quietHours.start',
+    reason: /must be HH:MM/,
+  },
+  {
     name: 'an unknown weekday',
     kind: 'deadline',
     spoil: (dir) => editJson(dir, 'deadline', (j) => j.rules[1].event.params.weekendDays.push('Funday')),

@@ -22,3 +22,9 @@ export const CORRECTION_SAMPLE_FACTS: Record<string, unknown>[] = [
   { recordKind: 'borrower', fields: ['name'], districtCode: 'SAMPLE-DISTRICT', upazilaCode: 'SAMPLE-UPAZILA', affectsMoney: false },
   { recordKind: 'loan', fields: ['principalPoisha'], districtCode: 'SAMPLE-DISTRICT', upazilaCode: 'SAMPLE-UPAZILA', affectsMoney: true },
 ];
+
+/** A society's register facts, for the rules that call it active or inactive (rules/notices.json). */
+export const SOCIETY_SAMPLE_FACTS: Record<string, unknown>[] = [
+  { monthsSinceAgm: 3, monthsSinceAudit: 6, electionOverdueDays: 0, leaders: 2 },
+  { monthsSinceAgm: 40, monthsSinceAudit: 40, electionOverdueDays: 500, leaders: 0 },
+];

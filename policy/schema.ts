@@ -28,6 +28,8 @@ const dhakaDate = z.string().refine(
   { message: 'is not a calendar date (YYYY-MM-DD)' },
 );
 
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
 const poisha = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
@@ -65,6 +67,12 @@ const product = z
     path: ['minPrincipalPoisha'],
   });
 
+export const NOTICE_CATEGORIES = [
+  'election', 'adhoc_committee', 'training', 'inspection', 'order', 'circular', 'notification', 'audit_notice', 'activity_photo', 'quarterly_list',
+] as const;
+export type NoticeCategory = (typeof NOTICE_CATEGORIES)[number];
+const OFFICER_ROLES = ['hq_admin', 'divisional_officer', 'district_officer', 'upazila_officer', 'collector', 'auditor'] as const;
+
 export const fileSchemas = {
   products: z.object({
     kind: z.literal('products'),
@@ -96,6 +104,10 @@ export const fileSchemas = {
   reminders: z.object({
     kind: z.literal('reminders'),
     ...header,
+    /** No SMS inside this window (Asia/Dhaka wall clock; may cross midnight; start = end means none). */
+    quietHours: z
+      .object({ start: z.string().regex(HHMM, 'must be HH:MM (Asia/Dhaka, 24-hour)'), end: z.string().regex(HHMM, 'must be HH:MM (Asia/Dhaka, 24-hour)') })
+      .optional(),
     rules: z
       .array(
         engineRule(
@@ -133,6 +145,33 @@ export const fileSchemas = {
         ),
       )
       .min(1),
+  }),
+  notices: z.object({
+    kind: z.literal('notices'),
+    ...header,
+    /** Who may post which category (an office posts to its own groups only). */
+    posting: z.array(z.object({ category: z.enum(NOTICE_CATEGORIES), roles: z.array(z.enum(OFFICER_ROLES)).min(1) })).min(1),
+    delivery: z.object({
+      /** A member not reached in the app or on WhatsApp within this time gets the notice by SMS. */
+      smsFallbackAfter: duration,
+      /** Before a notice's event date, members who have not read it are reminded. */
+      reminderBefore: duration,
+      /** A notice without an event date stops being followed this long after posting. */
+      followFor: duration,
+    }),
+    /**
+     * The "before" of the pilot's TCV evaluation, from the seeds: what reaching a society with a notice
+     * cost on paper, and what collecting installments by visiting the projects cost a year.
+     */
+    evaluation: z.object({
+      paperCostPerSocietyPoisha: poisha,
+      paperTripsPerSociety: z.number().min(0).max(10),
+      paperHoursToReach: z.number().min(0).max(24 * 30),
+      collectionTripsPerSocietyPerYear: z.number().min(0).max(365),
+      collectionCostPerSocietyPerYearPoisha: poisha,
+    }),
+    /** A society is inactive when any rule fires (facts: monthsSinceAgm, monthsSinceAudit, electionOverdueDays, leaders). */
+    rules: z.array(engineRule(z.literal('inactive'), z.object({ reason: z.string().min(1) }))),
   }),
   default: z.object({
     kind: z.literal('default'),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Engine } from 'json-rules-engine';
 import { fileSchemas, RESOLUTION_KINDS, type PolicyFile, type PolicyKind, type ResolutionKind } from './schema';
-import { CORRECTION_SAMPLE_FACTS, DEFAULT_SAMPLE_FACTS, RESOLUTION_SAMPLE_FACTS } from './sample-facts';
+import { CORRECTION_SAMPLE_FACTS, DEFAULT_SAMPLE_FACTS, RESOLUTION_SAMPLE_FACTS, SOCIETY_SAMPLE_FACTS } from './sample-facts';
 
 export interface LoadedFile<K extends PolicyKind = PolicyKind> {
   kind: K;
@@ -52,6 +52,14 @@ export async function validatePolicyFile(file: string, expectedKind: PolicyKind,
   }
   const content = parsed.data as PolicyFile<PolicyKind>;
 
+  if (content.kind === 'notices') {
+    const seen = new Set<string>();
+    content.posting.forEach((p, i) => {
+      if (seen.has(p.category)) throw new PolicyFileError(file, `posting[${i}].category`, `category ${p.category} appears twice`);
+      seen.add(p.category);
+    });
+  }
+
   if (content.kind === 'products') {
     const seen = new Set<string>();
     content.products.forEach((p, i) => {
@@ -75,7 +83,11 @@ export async function validatePolicyFile(file: string, expectedKind: PolicyKind,
       }
     });
     const mustMatch = RESOLUTION_KINDS.includes(content.kind as ResolutionKind) || content.kind === 'corrections';
-    const samples = content.kind === 'corrections' ? CORRECTION_SAMPLE_FACTS : RESOLUTION_KINDS.includes(content.kind as ResolutionKind) ? RESOLUTION_SAMPLE_FACTS : DEFAULT_SAMPLE_FACTS;
+    const samples =
+      content.kind === 'corrections' ? CORRECTION_SAMPLE_FACTS
+      : content.kind === 'notices' ? SOCIETY_SAMPLE_FACTS
+      : RESOLUTION_KINDS.includes(content.kind as ResolutionKind) ? RESOLUTION_SAMPLE_FACTS
+      : DEFAULT_SAMPLE_FACTS;
     for (const facts of samples) {
       let matched: number;
       try {

@@ -33,6 +33,16 @@ if (!depsAreCurrent()) {
   }
 }
 
+// The web app is served built (web/build); rebuilt only when its sources changed.
+const { buildWeb } = await import('./build-web.mjs');
+try {
+  buildWeb();
+  if (command === 'test') process.env.CHROMIUM_PATH = (await import('./ensure-chromium.mjs')).ensureChromium();
+} catch (err) {
+  console.error(`[setup] ${err.message}`);
+  process.exit(1);
+}
+
 const node = process.execPath;
 const tsx = ['--import', 'tsx'];
 // The test run's verdict is read from vitest's JSON report, not only its exit code: a library that

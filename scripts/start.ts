@@ -11,6 +11,8 @@ import { createSql } from '../db/client';
 import { migrate } from '../db/migrate';
 import { failInterruptedImports } from '../import/import-jobs';
 import { resumeDisbursements } from '../loans/disburse-loan';
+import { resumeNotices } from '../network/start-notice';
+import { syncGroups } from '../network/sync-groups';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDb } from '../runtime/embedded-postgres';
 import { say, withTimeout } from '../runtime/log';
 import { supervise, type Supervised } from '../runtime/supervise';
@@ -18,8 +20,10 @@ import { startDevServer, waitForTemporal, type DevServer } from '../runtime/temp
 import { temporalTarget } from '../temporal/connection-options';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureFirstAdmin, seedDemoAccounts } from './accounts';
 import { seedDemo } from './demo-portfolio';
+import { MAGURA_DEMO_ACCOUNTS, seedNetworkDemo } from './demo-network';
 import { startBkashSimulator, type BkashSimulator } from '../bkash/simulator';
 import { startSmsSimulator, type SmsSimulator } from '../sms/simulator';
+import { startWhatsAppSimulator, type WhatsAppSimulator } from '../whatsapp/simulator';
 import { smsSettings } from '../sms/config';
 import { PolicyStore } from '../policy/policy-store';
 
@@ -33,6 +37,7 @@ await mkdir(logs, { recursive: true });
 let pg: EmbeddedDb | null = null;
 let dev: DevServer | null = null;
 let smsSim: SmsSimulator | null = null;
+let waSim: WhatsAppSimulator | null = null;
 let bkashSim: BkashSimulator | null = null;
 const children: Supervised[] = [];
 let shuttingDown = false;
@@ -42,7 +47,7 @@ async function shutdown(code: number): Promise<never> {
     shuttingDown = true;
     say('asrayon', 'stopping …');
     await Promise.allSettled(children.map((c) => c.stop()));
-    await Promise.allSettled([dev?.stop(), pg?.stop(), smsSim?.stop(), bkashSim?.stop()]);
+    await Promise.allSettled([dev?.stop(), pg?.stop(), smsSim?.stop(), bkashSim?.stop(), waSim?.stop()]);
     say('asrayon', 'stopped');
   }
   process.exit(code);
@@ -86,7 +91,14 @@ try {
   if (demo) {
     smsSim = await startSmsSimulator({});
     bkashSim = await startBkashSimulator({ webhookUrl: `${appUrl}/api/bkash/webhook/JHENAIDAH-SADAR` });
+    waSim = await startWhatsAppSimulator({ webhookUrl: `${appUrl}/api/whatsapp/webhook`, stepMs: 2_000 });
     Object.assign(simEnv, {
+      WHATSAPP_MODE: 'simulator',
+      WHATSAPP_BASE_URL: waSim.url,
+      WHATSAPP_PHONE_NUMBER_ID: waSim.phoneNumberId,
+      WHATSAPP_TOKEN: waSim.token,
+      WHATSAPP_APP_SECRET: waSim.appSecret,
+      WHATSAPP_VERIFY_TOKEN: 'asrayon-demo',
       SMS_PROVIDER: 'ssl-wireless',
       SMS_BASE_URL: smsSim.url,
       SSL_WIRELESS_API_TOKEN: smsSim.credentials.ssl.apiToken,
@@ -126,13 +138,16 @@ try {
   const runtime = { sql, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE };
   const resumed = await resumeDisbursements(runtime);
   if (resumed) say('loans', `started ${resumed} loan workflow(s) left waiting by an earlier stop`);
+  await resumeNotices(sql, temporal, env.TEMPORAL_TASK_QUEUE);
+  await syncGroups(sql);
   await waitForHttp(`${appUrl}/api/health`, 90_000);
   let accountsNote = '';
   if (demo) {
     const policy = await PolicyStore.open(env.rulesDir);
     await seedDemo(runtime, policy, (m) => say('demo', m));
     await seedDemoAccounts(sql);
-    accountsNote = `  Demo logins (password ${DEMO_PASSWORD}): ${DEMO_ACCOUNTS.map((a) => a.username).join(', ')}\n`;
+    await seedNetworkDemo(sql, (m) => say('demo', m));
+    accountsNote = `  Demo logins (password ${DEMO_PASSWORD}): ${[...DEMO_ACCOUNTS, ...MAGURA_DEMO_ACCOUNTS].map((a) => a.username).join(', ')}\n`;
   }
   const firstAdmin = await ensureFirstAdmin(sql);
   if (firstAdmin) accountsNote += `  First login: ${firstAdmin.username} / ${firstAdmin.password}  (shown once; change it at first login)\n`;
@@ -146,6 +161,7 @@ try {
       `  Temporal gRPC:    ${temporalAddress}  namespace ${env.TEMPORAL_NAMESPACE}\n` +
       `  PostgreSQL:       ${pg ? `embedded, 127.0.0.1:${pg.port}, data in ${path.join(env.dataDir, 'pg')}` : 'DATABASE_URL'}\n` +
       `  Logs:             ${logs}\n` +
+      (waSim ? `  WhatsApp sim.:    ${waSim.url} (Cloud API shapes; statuses to /api/whatsapp/webhook)\n` : '') +
       (smsSim ? `  SMS simulator:    ${smsSim.url} (SSL Wireless and BulkSMSBD shapes)\n` : `  SMS:              ${env.SMS_PROVIDER}\n`) +
       (bkashSim ? `  bKash simulator:  ${bkashSim.url} (statement: ${bkashSim.url}/statement.csv)\n` : '') +
       accountsNote +

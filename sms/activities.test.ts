@@ -6,6 +6,8 @@ import { addBorrower, seedOffices } from '../tests/loan-harness';
 import { createTestDb, type TestDb } from '../tests/test-db';
 import { createSmsActivities, type SmsActivityDeps } from './activities';
 import { createBulkSmsBdProvider } from './bulksmsbd';
+import { SmsServerError, type SmsProvider } from './provider';
+import { createSslWirelessProvider } from './ssl-wireless';
 import { quietUntil } from './quiet-hours';
 import { startSmsSimulator, type SmsSimulator } from './simulator';
 
@@ -67,7 +69,8 @@ describe('SMS activities', () => {
   });
 
   it('retryable failures back off exponentially, then give up after maxAttempts without flagging the number', async () => {
-    const a = acts();
+    // A 500 leaves the outcome unknown; 'resend' lets this test watch the backoff itself.
+    const a = acts({ unknownOutcome: 'resend' });
     const id = await queue();
     await db.sql`UPDATE outbox SET status = 'skipped' WHERE status = 'pending' AND id <> ${id}`;
     sim.setBehaviour({ failNext: 5 });
@@ -103,8 +106,22 @@ describe('SMS activities', () => {
     expect(sim.messages()).toHaveLength(1);
   });
 
-  it('BulkSMSBD with the default (resend): the message can arrive twice — the documented gap', async () => {
+  it('BulkSMSBD by default does not resend after an unknown outcome: failed, saying it may have arrived', async () => {
     const a = acts({ maxAttempts: 5 });
+    const id = await queue();
+    await db.sql`UPDATE outbox SET status = 'skipped' WHERE status = 'pending' AND id <> ${id}`;
+    sim.setBehaviour({ hangNext: 1, hangMs: 1_000, deliverWhenHanging: true });
+    await a.claimDueMessages(10);
+    expect(await a.sendOne(id)).toMatchObject({ outcome: 'retry' });
+    t += 60_000;
+    await a.claimDueMessages(10);
+    expect(await a.sendOne(id)).toMatchObject({ outcome: 'failed' });
+    expect(await status(id)).toMatchObject({ status: 'failed', last_error: expect.stringMatching(/may have been delivered; not resent/) });
+    expect(sim.messages()).toHaveLength(1);
+  });
+
+  it('BulkSMSBD with unknownOutcome=resend (opted into): the message can arrive twice', async () => {
+    const a = acts({ maxAttempts: 5, unknownOutcome: 'resend' });
     const id = await queue();
     await db.sql`UPDATE outbox SET status = 'skipped' WHERE status = 'pending' AND id <> ${id}`;
     sim.setBehaviour({ hangNext: 1, hangMs: 1_000, deliverWhenHanging: true });
@@ -114,6 +131,52 @@ describe('SMS activities', () => {
     await a.claimDueMessages(10);
     expect(await a.sendOne(id)).toMatchObject({ outcome: 'sent' });
     expect(sim.messages()).toHaveLength(2);
+  });
+
+  it('SSL Wireless: with its status look-up down, the same-day resend is dropped by csms_id; a next-day one is not risked', async () => {
+    const real = createSslWirelessProvider({ baseUrl: sim.url, ...sim.credentials.ssl, timeoutMs: 300 });
+    const lookupDown: SmsProvider = { ...real, deliveryStatus: () => Promise.reject(new SmsServerError('status look-up unavailable')) };
+    const a = acts({ provider: lookupDown, maxAttempts: 5 });
+    const evening = dhakaInstant('2026-12-01', '20:50');
+
+    // Same day: the gateway took the first attempt but we timed out; the resend is answered 4023 → sent once.
+    t = evening;
+    const sameDay = await queue();
+    await db.sql`UPDATE outbox SET status = 'skipped' WHERE status = 'pending' AND id <> ${sameDay}`;
+    sim.setBehaviour({ hangNext: 1, hangMs: 1_000, deliverWhenHanging: true });
+    await a.claimDueMessages(10);
+    expect(await a.sendOne(sameDay)).toMatchObject({ outcome: 'retry' });
+    t += 60_000;
+    await a.claimDueMessages(10);
+    expect(await a.sendOne(sameDay)).toMatchObject({ outcome: 'sent' });
+    expect(sim.messages()).toHaveLength(1);
+
+    // Across midnight: the gateway has forgotten the csms_id, so without the look-up nothing is resent.
+    t = evening;
+    const nextDay = await queue();
+    await db.sql`UPDATE outbox SET status = 'skipped' WHERE status = 'pending' AND id <> ${nextDay}`;
+    sim.setBehaviour({ hangNext: 1, hangMs: 1_000, deliverWhenHanging: true });
+    await a.claimDueMessages(10);
+    expect(await a.sendOne(nextDay)).toMatchObject({ outcome: 'retry' });
+    t = dhakaInstant('2026-12-02', '09:00');
+    await a.claimDueMessages(10);
+    expect(await a.sendOne(nextDay)).toMatchObject({ outcome: 'retry' });
+    expect(await status(nextDay)).toMatchObject({ status: 'pending' });
+    expect(sim.messages()).toHaveLength(2);
+  });
+
+  it('reads the quiet hours in force at every claim (the policy can change them while running)', async () => {
+    let quiet = { start: '11:00', end: '13:00' };
+    const a = acts({ quietHours: async () => quiet });
+    const id = await queue();
+    await db.sql`UPDATE outbox SET status = 'skipped' WHERE status = 'pending' AND id <> ${id}`;
+    expect(await a.claimDueMessages(10)).toMatchObject({ ids: [], quietUntil: dhakaInstant('2026-12-01', '13:00') });
+    t = dhakaInstant('2026-12-01', '13:30');
+    quiet = { start: '13:00', end: '15:00' };
+    expect(await a.claimDueMessages(10)).toMatchObject({ ids: [], quietUntil: dhakaInstant('2026-12-01', '15:00') });
+    quiet = { start: '21:00', end: '08:00' };
+    t = dhakaInstant('2026-12-01', '15:00');
+    expect((await a.claimDueMessages(10)).ids).toEqual([id]);
   });
 
   it('releaseStuck leaves a row alone while its send lease is fresh', async () => {

@@ -6,11 +6,13 @@
 // is held, and is never sent again once 'sent'/'failed'. When an attempt's outcome is unknown (time-out,
 // lost connection, worker death mid-send) the next attempt first asks the provider (deliveryStatus)
 // and, with SSL Wireless, resends under the same csms_id, which the gateway refuses to deliver twice.
-// A provider with neither (BulkSMSBD) can deliver twice in exactly that case, unless unknownOutcome
-// is 'fail' (then the message may be lost instead). See the report in sms/README.md.
+// A provider with neither (BulkSMSBD) is not resent after an unknown outcome: the row fails saying it
+// may have been delivered (unknownOutcome 'fail', the default; 'resend' risks a second copy instead).
+// See the report in sms/README.md.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Sql } from '../db/client';
 import { SmsConfigError, SmsError, SmsInsufficientBalanceError, SmsNetworkError, SmsServerError, SmsThrottledError, SmsTimeoutError, type SmsProvider } from './provider';
+import { toDhakaDate } from '../domain/dhaka-time';
 import { quietUntil, type QuietHours } from './quiet-hours';
 import { countSegments, estimateCostPoisha, type SmsPrices } from './segments';
 
@@ -18,7 +20,8 @@ export interface SmsActivityDeps {
   sql: Sql;
   provider: SmsProvider;
   rateLimitPerSecond: number;
-  quietHours: QuietHours;
+  /** Fixed, or read at every claim (the policy in force: rules/reminders.json's quietHours). */
+  quietHours: QuietHours | (() => Promise<QuietHours>);
   maxAttempts: number;
   now?: () => number;
   /** Retry delay after a failed attempt: base × 2^(attempt-1), capped. */
@@ -27,7 +30,10 @@ export interface SmsActivityDeps {
   accountRetryMs?: number;
   /** How long one send may hold a row; longer than the provider client's own time-out. */
   sendLeaseMs?: number;
-  /** For a provider that can neither deduplicate nor be asked: resend (may duplicate) or fail (may lose). */
+  /**
+   * For a provider that can neither deduplicate nor be asked: fail (the default — never twice; the
+   * message shows as failed "may have been delivered" for an officer to judge) or resend (may duplicate).
+   */
   unknownOutcome?: 'resend' | 'fail';
   prices?: SmsPrices;
 }
@@ -125,7 +131,7 @@ export function createSmsActivities(deps: SmsActivityDeps) {
      */
     async claimDueMessages(limit: number): Promise<ClaimResult> {
       const at = now();
-      const quiet = quietUntil(at, deps.quietHours);
+      const quiet = quietUntil(at, typeof deps.quietHours === 'function' ? await deps.quietHours() : deps.quietHours);
       if (quiet !== null) {
         await sql`UPDATE outbox SET not_before = ${new Date(quiet)} WHERE channel = 'sms' AND status = 'pending' AND not_before < ${new Date(quiet)}`;
         return { ids: [], nextDueAt: await nextDue(), ratePerSecond: deps.rateLimitPerSecond, quietUntil: quiet };
@@ -177,7 +183,10 @@ export function createSmsActivities(deps: SmsActivityDeps) {
 
       const cid = clientMessageId(row.id);
       // An earlier attempt may have reached the provider: ask before sending again.
-      if (row.prev_started || row.outcome_unknown_since) {
+      const earlier = row.outcome_unknown_since ?? row.prev_started;
+      if (earlier) {
+        // SSL Wireless drops a repeated csms_id only within the day it first saw it.
+        const dedupes = provider.dedupesClientIds && (!provider.dedupesSameDayOnly || toDhakaDate(earlier.getTime()) === toDhakaDate(at.getTime()));
         if (provider.deliveryStatus) {
           try {
             const state = await provider.deliveryStatus({ clientMessageId: cid });
@@ -186,10 +195,10 @@ export function createSmsActivities(deps: SmsActivityDeps) {
               return { outcome: 'sent', providerMessageId: null, confirmedWithoutResend: true };
             }
           } catch (err) {
-            if (!provider.dedupesClientIds) return retryLater(row, at, err, true, true);
+            if (!dedupes) return retryLater(row, at, err, true, true);
             // The resend below is harmless: the provider drops a repeated client id.
           }
-        } else if (!provider.dedupesClientIds && deps.unknownOutcome === 'fail') {
+        } else if (!dedupes && (deps.unknownOutcome ?? 'fail') === 'fail') {
           const error = 'an earlier attempt may have been delivered; not resent (provider cannot deduplicate)';
           await finish(row.id, at, { status: 'failed', last_error: error });
           return { outcome: 'failed', error, numberFlagged: false };

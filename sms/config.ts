@@ -29,6 +29,8 @@ export const smsEnvShape = {
   SMS_PRICE_GSM_POISHA: z.coerce.number().int().min(0).optional(),
   SMS_PRICE_UCS2_POISHA: z.coerce.number().int().min(0).optional(),
   SMS_PAYMENT_LINK: optionalText,
+  /** After an attempt whose outcome is unknown, on a gateway that cannot drop a repeat: fail (never twice) or resend. */
+  SMS_UNKNOWN_OUTCOME: z.enum(['fail', 'resend']).default('fail'),
 };
 
 export const smsEnvSchema = z.object(smsEnvShape);
@@ -39,6 +41,7 @@ export interface SmsSettings {
   rateLimitPerSecond: number;
   quietHours: QuietHours;
   maxAttempts: number;
+  unknownOutcome: 'fail' | 'resend';
   prices?: SmsPrices;
   paymentLink?: string;
 }
@@ -66,6 +69,7 @@ export function smsSettings(env: SmsEnv): SmsSettings {
     rateLimitPerSecond: env.SMS_RATE_PER_SECOND,
     quietHours: { start: env.SMS_QUIET_START, end: env.SMS_QUIET_END },
     maxAttempts: env.SMS_MAX_ATTEMPTS,
+    unknownOutcome: env.SMS_UNKNOWN_OUTCOME,
     ...(prices ? { prices } : {}),
     ...(env.SMS_PAYMENT_LINK ? { paymentLink: env.SMS_PAYMENT_LINK } : {}),
   };

@@ -118,7 +118,10 @@ describe('SMS dispatcher', () => {
     for (const id of ids) {
       expect(delivered(id)).toHaveLength(1);
       const r = await row(id);
-      expect(r).toMatchObject({ attempts: 1, segments: 1 });
+      // On a loaded machine the 400 ms client time-out can fire and the next attempt confirms the
+      // message with the gateway instead of resending: one delivery either way (checked above).
+      expect(r.segments).toBe(1);
+      expect(r.attempts).toBeGreaterThanOrEqual(1);
       expect(r.provider_message_id).toBe(delivered(id)[0]!.providerMessageId);
     }
     // Rate 2/s: the third send is at least a second after the first.

@@ -24,6 +24,8 @@ export interface SmsProvider {
   readonly name: string;
   /** True when the provider drops a second message with the same clientMessageId (safe to resend). */
   readonly dedupesClientIds: boolean;
+  /** The provider forgets client ids at the end of the (Dhaka) day: a resend on a later day is not dropped. */
+  readonly dedupesSameDayOnly?: boolean;
   send(req: SendRequest): Promise<SendResult>;
   /** What the provider knows of a message we sent (by our id, or its id when we have it). */
   deliveryStatus?(ref: { clientMessageId: string; providerMessageId?: string | null }): Promise<DeliveryState>;

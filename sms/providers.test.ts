@@ -4,17 +4,23 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBulkSmsBdProvider } from './bulksmsbd';
 import { SmsConfigError, SmsInsufficientBalanceError, SmsServerError, SmsThrottledError, SmsTimeoutError, toMsisdn, type SmsProvider } from './provider';
 import { startSmsSimulator, type SmsSimulator } from './simulator';
-import { createSslWirelessProvider } from './ssl-wireless';
+import { createSslWirelessProvider, interpretSslSend } from './ssl-wireless';
 
 let sim: SmsSimulator;
 let ssl: SmsProvider;
 let bulk: SmsProvider;
+// Short time-outs only where a time-out is the point: under CI load a busy machine must not turn
+// a real answer into one.
+let sslImpatient: SmsProvider;
+let bulkImpatient: SmsProvider;
 const body = 'রহিমা খাতুন, কিস্তি ৳১,২৫০ জমার শেষ দিন ১০ ডিসেম্বর ২০২৬। ঋণ K7M2Q9XA';
 
 beforeAll(async () => {
   sim = await startSmsSimulator();
-  ssl = createSslWirelessProvider({ baseUrl: sim.url, ...sim.credentials.ssl, timeoutMs: 500 });
-  bulk = createBulkSmsBdProvider({ baseUrl: sim.url, ...sim.credentials.bulksmsbd, timeoutMs: 500 });
+  ssl = createSslWirelessProvider({ baseUrl: sim.url, ...sim.credentials.ssl, timeoutMs: 5_000 });
+  bulk = createBulkSmsBdProvider({ baseUrl: sim.url, ...sim.credentials.bulksmsbd, timeoutMs: 5_000 });
+  sslImpatient = createSslWirelessProvider({ baseUrl: sim.url, ...sim.credentials.ssl, timeoutMs: 500 });
+  bulkImpatient = createBulkSmsBdProvider({ baseUrl: sim.url, ...sim.credentials.bulksmsbd, timeoutMs: 500 });
 });
 afterAll(() => sim.stop());
 beforeEach(() => sim.reset());
@@ -29,9 +35,9 @@ describe('toMsisdn', () => {
 });
 
 describe.each([
-  ['ssl-wireless', () => ssl],
-  ['bulksmsbd', () => bulk],
-])('%s client', (name, provider) => {
+  ['ssl-wireless', () => ssl, () => sslImpatient],
+  ['bulksmsbd', () => bulk, () => bulkImpatient],
+])('%s client', (name, provider, impatient) => {
   it('sends: accepted, with the provider id; the simulator received the Bengali text once', async () => {
     const r = await provider().send({ to: '01712345678', body, clientMessageId: 'asr-1' });
     expect(r).toMatchObject({ status: 'accepted' });
@@ -56,7 +62,7 @@ describe.each([
   it('no answer in time is a retryable time-out', async () => {
     sim.setBehaviour({ hangNext: 1, hangMs: 2_000 });
     const started = Date.now();
-    await expect(provider().send({ to: '01712345678', body, clientMessageId: 'asr-4' })).rejects.toBeInstanceOf(SmsTimeoutError);
+    await expect(impatient().send({ to: '01712345678', body, clientMessageId: 'asr-4' })).rejects.toBeInstanceOf(SmsTimeoutError);
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 
@@ -94,10 +100,41 @@ describe('SSL Wireless csms_id', () => {
 
   it('a time-out after the gateway took the message: the status look-up finds it, the resend is dropped', async () => {
     sim.setBehaviour({ hangNext: 1, hangMs: 2_000, deliverWhenHanging: true });
-    await expect(ssl.send({ to: '01712345678', body, clientMessageId: 'asr-11' })).rejects.toBeInstanceOf(SmsTimeoutError);
+    await expect(sslImpatient.send({ to: '01712345678', body, clientMessageId: 'asr-11' })).rejects.toBeInstanceOf(SmsTimeoutError);
     expect(await ssl.deliveryStatus!({ clientMessageId: 'asr-11' })).toBe('delivered');
     expect(await ssl.deliveryStatus!({ clientMessageId: 'asr-12' })).toBe('unknown');
     await expect(ssl.send({ to: '01712345678', body, clientMessageId: 'asr-11' })).resolves.toMatchObject({ status: 'accepted' });
+    expect(sim.messages()).toHaveLength(1);
+  });
+});
+
+describe('SSL Wireless status codes (the published v3 table)', () => {
+  const fail = (code: number, error_message = '') => ({ status: 'FAILED', status_code: code, error_message, smsinfo: [] });
+  it.each([
+    [4001, SmsConfigError], [4002, SmsConfigError], [4003, SmsConfigError], [4004, SmsConfigError], [4005, SmsConfigError],
+    [4029, SmsThrottledError], [4031, SmsThrottledError], [4030, SmsInsufficientBalanceError], [5000, SmsServerError],
+  ] as const)('%i throws %o, whatever the wording', (code, kind) => {
+    expect(() => interpretSslSend(fail(code, 'something'), 'asr-1')).toThrow(kind);
+  });
+  it.each([4025, 4026])('%i is a permanent rejection of the number', (code) => {
+    expect(interpretSslSend(fail(code), 'asr-1')).toMatchObject({ status: 'rejected', permanent: true, reason: expect.stringMatching(String(code)) });
+  });
+  it.each([4020, 4022, 4027, 4028])('%i is a fault of the message, not of the number', (code) => {
+    expect(interpretSslSend(fail(code), 'asr-1')).toMatchObject({ status: 'rejected', permanent: false });
+  });
+  it('4023 and an smsinfo DUPLICATE mean an earlier attempt was taken: sent', () => {
+    expect(interpretSslSend(fail(4023, 'Duplicate CSMS ID'), 'asr-9')).toMatchObject({ status: 'accepted', providerMessageId: 'csms:asr-9' });
+    const dup = { status: 'FAILED', status_code: 200, error_message: '', smsinfo: [{ sms_status: 'DUPLICATE', reference_id: 'R7' }] };
+    expect(interpretSslSend(dup, 'asr-9')).toMatchObject({ status: 'accepted', providerMessageId: 'R7' });
+  });
+  it('the simulator answers with the same codes', async () => {
+    const post = (json: unknown) => fetch(`${sim.url}/api/v3/send-sms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }).then((r) => r.json() as Promise<{ status_code: number }>);
+    const good = { api_token: sim.credentials.ssl.apiToken, sid: sim.credentials.ssl.sid, msisdn: '8801712345678', sms: 'hi', csms_id: 'c1' };
+    expect(await post({ ...good, sid: 'OTHER' })).toMatchObject({ status_code: 4002 });
+    expect(await post({ ...good, msisdn: '8801212345678' })).toMatchObject({ status_code: 4025 });
+    expect(await post({ ...good, csms_id: 'x'.repeat(21) })).toMatchObject({ status_code: 4020 });
+    expect(await post(good)).toMatchObject({ status_code: 200 });
+    expect(await post(good)).toMatchObject({ status_code: 4023 });
     expect(sim.messages()).toHaveLength(1);
   });
 });

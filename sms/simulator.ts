@@ -2,8 +2,9 @@
 // Wireless (POST /api/v3/send-sms, GET /api/v3/dlr-status) and BulkSMSBD (GET|POST /api/smsapi) in
 // their own shapes. It checks credentials, sender ids, MSISDN format and required fields as the real
 // services do, delivers a given SSL csms_id once only, and can be told to fail in scripted ways.
-// The numeric SSL status codes here are the simulator's own (4001 credentials, 4022 validation …);
-// the client classifies by wording, not by these numbers.
+// SSL's status codes follow the v3 code table as published outside SSL's customer portal (4001 token,
+// 4002 sid, 4005 format, 4020 csms_id, 4022 missing field, 4023 duplicate csms_id, 4025 invalid
+// MSISDN, 4026 blocked MSISDN, 4030 account limit, 4031 TPS); ssl-wireless.ts classifies by the same.
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
@@ -97,7 +98,7 @@ export async function startSmsSimulator(opts: { port?: number; host?: string; cr
     try {
       body = (await c.req.json()) as Record<string, unknown>;
     } catch {
-      return c.json(sslFail(4000, 'Invalid JSON body'), 400);
+      return c.json(sslFail(4005, 'Invalid request format: the body is not JSON'), 400);
     }
     const msisdn = String(body.msisdn ?? '');
     const sms = typeof body.sms === 'string' ? body.sms : '';
@@ -113,15 +114,15 @@ export async function startSmsSimulator(opts: { port?: number; host?: string; cr
     const early = await scripted(c, () => valid && record());
     if (early) return early;
     if (body.api_token !== credentials.ssl.apiToken) return c.json(sslFail(4001, 'Unauthorized: invalid api_token'), 401);
-    if (body.sid !== credentials.ssl.sid) return c.json(sslFail(4001, 'Unauthorized: invalid sid for this api_token'), 401);
+    if (body.sid !== credentials.ssl.sid) return c.json(sslFail(4002, 'SID not permitted for this api_token'));
     if (!sms) return c.json(sslFail(4022, 'The sms field is required.'));
     if (!csmsId) return c.json(sslFail(4022, 'The csms_id field is required.'));
-    if (csmsId.length > 20) return c.json(sslFail(4022, 'The csms_id may not be greater than 20 characters.'));
-    if (!MSISDN.test(msisdn)) return c.json(sslFail(4022, `Invalid MSISDN ${msisdn}`));
-    if (behaviour.insufficientBalance) return c.json(sslFail(4031, 'Insufficient balance'));
-    if (byCsms.has(csmsId)) return c.json(sslFail(4025, `Duplicate csms_id ${csmsId}`));
+    if (csmsId.length > 20) return c.json(sslFail(4020, 'Invalid CSMS ID: the csms_id may not be greater than 20 characters.'));
+    if (!MSISDN.test(msisdn)) return c.json(sslFail(4025, `Invalid MSISDN ${msisdn}`));
+    if (behaviour.insufficientBalance) return c.json(sslFail(4030, 'Account limit exceeded: insufficient balance'));
+    if (byCsms.has(csmsId)) return c.json(sslFail(4023, `Duplicate CSMS ID ${csmsId}`));
     if (behaviour.rejectNumbers.includes(msisdn)) {
-      return c.json({ status: 'FAILED', status_code: 200, error_message: '', smsinfo: [{ sms_status: 'FAILED', status_message: 'MSISDN is blocked (DND)', msisdn, sms_type: smsType(sms), sms_body: sms, csms_id: csmsId, reference_id: '' }] });
+      return c.json(sslFail(4026, `MSISDN ${msisdn} is blocked (DND)`));
     }
     const m = record()!;
     return c.json({

@@ -1,7 +1,8 @@
 // SSL Wireless ISMS Plus, API v3 (JSON). One message per POST {base}/api/v3/send-sms with our
 // csms_id; the gateway refuses a csms_id it has already seen, which is what makes a resend after a
-// crash harmless. The numeric error codes are not all public: failures are classified by the
-// top-level status and the wording of error_message / status_message, codes only where known.
+// crash harmless — within the same day only (csms_id is unique per day), so activities.ts does not
+// lean on it for an attempt made on an earlier Dhaka date. Failures are classified by status_code
+// (SSL_CODES below), else by the wording of error_message / status_message.
 import {
   fetchWithTimeout,
   readJson,
@@ -54,6 +55,7 @@ export function createSslWirelessProvider(opts: SslWirelessOptions): SmsProvider
   return {
     name: 'ssl-wireless',
     dedupesClientIds: true,
+    dedupesSameDayOnly: true,
     async send(req: SendRequest): Promise<SendResult> {
       const msisdn = toMsisdn(req.to);
       if (!msisdn) return { providerMessageId: null, status: 'rejected', permanent: true, reason: `invalid mobile number ${req.to}` };
@@ -92,17 +94,62 @@ export function createSslWirelessProvider(opts: SslWirelessOptions): SmsProvider
   };
 }
 
+/**
+ * The v3 status codes. SSL publishes its API document behind the customer login; this is the code
+ * table as reproduced publicly by integrators (and spoken by sms/simulator.ts). Codes not listed
+ * here are classified by the wording of error_message / status_message.
+ */
+export const SSL_CODES: Record<number, { meaning: string; kind: 'config' | 'message' | 'number' | 'duplicate' | 'balance' | 'throttled' | 'server' }> = {
+  4001: { meaning: 'Unauthorized: invalid API token', kind: 'config' },
+  4002: { meaning: 'SID/stakeholder not permitted', kind: 'config' },
+  4003: { meaning: 'IP address is blacklisted (not whitelisted)', kind: 'config' },
+  4004: { meaning: 'Invalid endpoint URL', kind: 'config' },
+  4005: { meaning: 'Invalid request format', kind: 'config' },
+  4020: { meaning: 'Invalid CSMS ID', kind: 'message' },
+  4022: { meaning: 'Required parameter is missing', kind: 'message' },
+  4023: { meaning: 'Duplicate CSMS ID', kind: 'duplicate' },
+  4025: { meaning: 'Invalid MSISDN', kind: 'number' },
+  4026: { meaning: 'MSISDN is blocked', kind: 'number' },
+  4027: { meaning: 'Message length exceeded', kind: 'message' },
+  4028: { meaning: 'Invalid message data', kind: 'message' },
+  4029: { meaning: 'Too many requests', kind: 'throttled' },
+  4030: { meaning: 'Account limit exceeded', kind: 'balance' },
+  4031: { meaning: 'TPS limit exceeded', kind: 'throttled' },
+  5000: { meaning: 'Unknown server error', kind: 'server' },
+};
+
 /** Turns a send answer into a result, or throws when the fault is ours or temporary. */
 export function interpretSslSend(json: SslResponse, csmsId: string): SendResult {
   const info = json.smsinfo?.[0];
-  if (json.status === 'SUCCESS' && Number(json.status_code) === 200 && (!info || info.sms_status === 'SUCCESS')) {
+  const code = Number(json.status_code);
+  if (json.status === 'SUCCESS' && code === 200 && (!info || info.sms_status === 'SUCCESS')) {
     return { providerMessageId: info?.reference_id ?? null, status: 'accepted' };
   }
   const reason = [json.error_message, info?.status_message].filter(Boolean).join('; ') || `status_code ${json.status_code}`;
+  const already: SendResult = { providerMessageId: info?.reference_id || `csms:${csmsId}`, status: 'accepted', reason: 'duplicate csms_id: already accepted earlier' };
   // The gateway already has this csms_id: an earlier attempt reached it, so this message is sent.
-  if (/duplicate|already\s*(exist|used|sent)/i.test(reason) && /csms/i.test(reason)) {
-    return { providerMessageId: info?.reference_id ?? `csms:${csmsId}`, status: 'accepted', reason: 'duplicate csms_id: already accepted earlier' };
+  if ((info?.sms_status ?? '').toUpperCase() === 'DUPLICATE') return already;
+  const known = SSL_CODES[code];
+  if (known) {
+    const why = `${code} ${known.meaning}${reason && !reason.startsWith('status_code') ? `: ${reason}` : ''}`;
+    switch (known.kind) {
+      case 'duplicate':
+        return already;
+      case 'config':
+        throw new SmsConfigError(`ssl-wireless: ${why}`);
+      case 'balance':
+        throw new SmsInsufficientBalanceError(`ssl-wireless: ${why}`);
+      case 'throttled':
+        throw new SmsThrottledError(`ssl-wireless: ${why}`);
+      case 'server':
+        throw new SmsServerError(`ssl-wireless: ${why}`);
+      case 'number':
+        return { providerMessageId: null, status: 'rejected', permanent: true, reason: why };
+      case 'message':
+        return { providerMessageId: null, status: 'rejected', permanent: false, reason: why };
+    }
   }
+  if (/duplicate|already\s*(exist|used|sent)/i.test(reason) && /csms/i.test(reason)) return already;
   throwIfAccountProblem(reason, json.status_code);
   if (/invalid\s*(msisdn|mobile|number)|msisdn.*invalid|blocked|blacklist(ed)?\s*(msisdn|number)|dnd|do\s*not\s*disturb/i.test(reason)) {
     return { providerMessageId: null, status: 'rejected', permanent: true, reason };

@@ -20,6 +20,8 @@ export const TEMPLATE_FIELDS: Record<string, { placeholders: readonly string[]; 
   grace_warning: { placeholders: ['name', 'loanCode', 'amount', 'deadline'], required: ['amount', 'deadline'] },
   default_warning: { placeholders: ['name', 'loanCode', 'amount'], required: ['amount'] },
   blacklist_notice: { placeholders: ['name', 'loanCode', 'amount'], required: ['amount'] },
+  notice: { placeholders: ['office', 'title', 'link'], required: ['title', 'link'] },
+  notice_reminder: { placeholders: ['office', 'title', 'date', 'link'], required: ['title', 'date'] },
 };
 
 export class TemplateError extends Error {

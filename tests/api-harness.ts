@@ -94,7 +94,7 @@ export async function createApiHarness(): Promise<ApiHarness> {
   }
   for (const id of Object.values(loans)) await h.waitFor(id, (v) => v.status === 'active');
 
-  const app = createApp({ sql, temporal: h.temporal, taskQueue: h.taskQueue });
+  const app = createApp({ sql, temporal: h.temporal, taskQueue: h.taskQueue, policy: h.policy });
   const request = async (cookie: string | null, method: string, path: string, body?: unknown) =>
     app.request(path, {
       method,

@@ -109,4 +109,22 @@ describe('bKash payment notifications', () => {
     const [row] = await h.sql`SELECT loan_id, status, office_id FROM payments WHERE trx_id = 'BKU0000001'`;
     expect(row).toEqual({ loan_id: null, status: 'received', office_id: 'JHENAIDAH-SADAR' });
   });
+  // Last in this file: the server closes a connection whose body it refused, which a pooled client
+  // would otherwise reuse for the next test.
+  it('refuses an oversized notification with 413 as it streams in, and stores nothing', async () => {
+    const [{ n: before }] = await h.sql<[{ n: number }]>`SELECT count(*)::int AS n FROM payments`;
+    const declared = await fetch(webhook, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(2 * 1024 * 1024) });
+    expect(declared.status).toBe(413);
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 32; i++) controller.enqueue(new Uint8Array(16 * 1024).fill(120));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(webhook, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: chunks, duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBe(413);
+    const [{ n: after }] = await h.sql<[{ n: number }]>`SELECT count(*)::int AS n FROM payments`;
+    expect(after).toBe(before);
+  });
+
 });

@@ -15,6 +15,7 @@ declare module 'vitest' {
     temporalAddress: string;
     pgAdminUrl: string;
     workflowBundlePath: string;
+    chromiumPath: string;
   }
 }
 
@@ -37,6 +38,11 @@ export async function setup(project: TestProject) {
     await teardown();
     throw failed.reason;
   }
+  // The browser tests load web/build; rebuilt here only when web/ changed (a no-op under `npm test`, which built it).
+  const web = (await import('../scripts/build-web.mjs' as string)) as { buildWeb(o: { quiet: boolean }): boolean };
+  const chromium = (await import('../scripts/ensure-chromium.mjs' as string)) as { ensureChromium(): string };
+  web.buildWeb({ quiet: true });
+  project.provide('chromiumPath', chromium.ensureChromium());
   const server = temporal;
   const pg = db;
   const bundle = (results[2] as PromiseFulfilledResult<{ code: string }>).value;

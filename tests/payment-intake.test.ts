@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignPayment, deliverPayment, storePayment, type IncomingPayment } from '../payments/receive-payment';
 import { PAYMENT_DELIVERY_WORKFLOW_ID } from '../workflows/payment-delivery';
+import { insertLoan } from './direct-loans';
 import { addBorrower, createHarness, type Harness } from './loan-harness';
 
 let h: Harness;
@@ -94,6 +95,17 @@ describe('payment intake', () => {
     expect(stored.loanId).toBeNull(); // a cancelled loan is not open, so nothing matches
     const [row] = await h.sql`SELECT loan_id, status FROM payments WHERE id = ${stored.paymentId}`;
     expect(row).toEqual({ loan_id: null, status: 'received' });
+  });
+
+  it('keeps a payment for an open loan whose workflow the server cannot find (a server recovering) matched, to retry; unmatches it once the loan is closed', async () => {
+    const loan = await insertLoan(h.sql, { society: 'SOC-1', office: 'JHENAIDAH-SADAR', district: 'JHENAIDAH', status: 'active', installments: [{ k: 1, day: 10, amount: 100_000 }] });
+    const stored = await storePayment(h.sql, incoming({ trxId: 'NOWF-1', reference: 'kisti' }));
+    expect(await assignPayment(h.sql, stored.paymentId, loan.loanId, 'officer-1')).toBe(true);
+    expect(await deliverPayment(h.sql, h.temporal, stored.paymentId)).toMatchObject({ delivered: false, retry: true });
+    expect((await h.sql`SELECT loan_id, status FROM payments WHERE id = ${stored.paymentId}`)[0]).toEqual({ loan_id: loan.loanId, status: 'received' });
+    await h.sql`UPDATE loans SET status = 'cancelled' WHERE id = ${loan.loanId}`;
+    expect(await deliverPayment(h.sql, h.temporal, stored.paymentId)).toMatchObject({ delivered: false, retry: false, reason: 'the loan is closed' });
+    expect((await h.sql`SELECT loan_id, status FROM payments WHERE id = ${stored.paymentId}`)[0]).toEqual({ loan_id: null, status: 'received' });
   });
 
   it('refuses an amount that is not whole positive poisha, storing nothing', async () => {

@@ -4,6 +4,8 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import { createSmsActivities } from '../sms/activities';
 import type { SmsSettings } from '../sms/config';
+import type { QuietHours } from '../sms/quiet-hours';
+import type { NoticeWhatsApp } from '../network/notice-channel';
 import type { Sql } from '../db/client';
 import type { PolicyStore } from '../policy/policy-store';
 import type { TemporalTarget } from '../temporal/connection-options';
@@ -20,6 +22,10 @@ export interface LoanWorkerOptions {
   workflowBundle?: { code: string };
   /** The SMS channel; without it the worker runs no SMS dispatcher activities (tests of other parts). */
   sms?: SmsSettings;
+  /** WhatsApp for notices; without it notices go by app and SMS only. */
+  whatsapp?: NoticeWhatsApp | null;
+  /** The web app's address, for links in messages. */
+  publicUrl?: string;
   tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>>;
 }
 
@@ -31,7 +37,7 @@ export async function createLoanWorker(opts: LoanWorkerOptions): Promise<{ worke
     connection,
     namespace: opts.target.namespace,
     taskQueue: opts.taskQueue,
-    activities: { ...createActivities({ sql: opts.sql, policy: opts.policy, temporal }), ...(opts.sms ? createSmsActivities({ sql: opts.sql, ...opts.sms }) : {}) },
+    activities: { ...createActivities({ sql: opts.sql, policy: opts.policy, temporal, taskQueue: opts.taskQueue, whatsapp: opts.whatsapp ?? undefined, publicUrl: opts.publicUrl }), ...(opts.sms ? createSmsActivities({ sql: opts.sql, ...opts.sms, quietHours: quietHoursFromPolicy(opts.policy, opts.sms.quietHours) }) : {}) },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...opts.tuning,
   });
@@ -44,4 +50,9 @@ export async function createLoanWorker(opts: LoanWorkerOptions): Promise<{ worke
       await connection.close();
     },
   };
+}
+
+/** Quiet hours from the policy in force (rules/reminders.json), else the configured ones (SMS_QUIET_*). */
+function quietHoursFromPolicy(policy: PolicyStore, fallback: QuietHours): () => Promise<QuietHours> {
+  return async () => (await policy.get()).files.reminders.content.quietHours ?? fallback;
 }

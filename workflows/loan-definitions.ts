@@ -8,8 +8,13 @@ export const loanWorkflowId = (loanId: string): string => `loan-${loanId}`;
 
 export interface LoanWorkflowArgs {
   input: LoanInput;
-  /** Carried across continue-as-new. */
+  /** Carried across continue-as-new, or computed by a bulk import (then `imported` is set). */
   state?: LoanState;
+  /**
+   * `state` is an imported loan's first state, computed and stored by the import
+   * (import/imported-state.ts): this is the loan's first run, not a continuation.
+   */
+  imported?: boolean;
   /** Continue-as-new once history passes this many events (tests force it low). */
   maxHistoryEvents?: number;
 }

@@ -13,14 +13,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { disburse, duePriorPayment, loanEvent, receivePayment, scheduleMessageFields, settle, type EventFields } from '../domain/loan-changes';
 import {
   applyAmendment,
   applyMoney,
   defaultFacts,
-  deriveStatus,
   dueReminders,
   initialState,
-  installSchedule,
   isTerminal,
   mustHold,
   nextTimer,
@@ -31,7 +30,7 @@ import {
   type LoanState,
 } from '../domain/loan-state';
 import { toDhakaDate } from '../domain/dhaka-time';
-import type { LoanEventRecord, LoanStatus, LoanView, NextTimer, PaymentInput, PaymentResult, RuleRef } from '../domain/types';
+import type { LoanStatus, LoanView, NextTimer, PaymentInput, PaymentResult, RuleRef } from '../domain/types';
 import { amendUpdate, BUSINESS_FAILURES, closeUpdate, decideHeldPaymentUpdate, payUpdate, viewQuery, type LoanWorkflowArgs } from './loan-definitions';
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
@@ -39,11 +38,10 @@ const acts = proxyActivities<ReturnType<typeof createActivities>>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...BUSINESS_FAILURES] },
 });
 
-type EventFields = Partial<Omit<LoanEventRecord, 'loanId' | 'key' | 'version' | 'snapshot'>> & Pick<LoanEventRecord, 'kind' | 'actor'>;
-
 export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   const state: LoanState = args.state ?? initialState(args.input);
-  if (args.state) state.runs += 1;
+  // An imported loan starts from the state the import computed: its first run, not a continuation.
+  if (args.state && !args.imported) state.runs += 1;
   const loanId = state.input.loanId;
   const dirty = new Set<number>();
   const removed: number[] = [];
@@ -62,33 +60,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   }
 
   function persist(fields: EventFields): Promise<void> {
-    state.eventSeq += 1;
-    const record: LoanEventRecord = {
-      loanId,
-      key: `e${state.eventSeq}`,
-      version: state.eventSeq,
-      at: Date.now(),
-      from: null,
-      to: null,
-      rule: null,
-      ruleSetVersion: state.policy?.ruleSetVersion ?? null,
-      facts: null,
-      detail: null,
-      payment: null,
-      blacklist: null,
-      closedReason: null,
-      amounts: null,
-      ...fields,
-      snapshot: {
-        status: state.status,
-        paidPoisha: paidTotal(state),
-        creditPoisha: state.creditPoisha,
-        installments: state.installments
-          .filter((i) => dirty.has(i.seq))
-          .map(({ seq, dueDate, dueAt, status, amountPoisha, paidPoisha, paidAt, lateByMs }) => ({ seq, dueDate, dueAt, status, amountPoisha, paidPoisha, paidAt, lateByMs })),
-        ...(removed.length ? { removedSeqs: removed.splice(0) } : {}),
-      },
-    };
+    const record = loanEvent(state, fields, Date.now(), dirty, removed.splice(0));
     dirty.clear();
     changes += 1;
     return enqueue(() => acts.persistLoanEvent(record));
@@ -96,11 +68,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
 
   /** Moves the loan to the status its installments imply, recording why; persists either way. */
   function settleStatus(fields: EventFields, reason: string, rule: RuleRef | null, facts: Record<string, unknown>): Promise<void> {
-    const from = state.status;
-    const to = deriveStatus(state);
-    recordDecision(state, Date.now(), to, reason, rule, facts, fields.actor);
-    const blacklist = from !== 'settled' && to === 'settled' ? 'settle' : null;
-    return persist({ ...fields, from, to: state.status, rule, facts, blacklist: fields.blacklist ?? blacklist, detail: { reason, ...fields.detail } });
+    return persist(settle(state, Date.now(), fields, reason, rule, facts));
   }
 
   /**
@@ -115,25 +83,12 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
 
   /** Applies a payment the policy accepts: money to installments, status, write-through. */
   async function receive(p: PaymentInput): Promise<PaymentResult> {
-    const money = applyMoney(state, p);
+    const { money, event, result } = receivePayment(state, p, Date.now());
     money.allocations.forEach((a) => dirty.add(a.seq));
-    const write = settleStatus(
-      { kind: 'payment', actor: `payment:${p.trxId}`, payment: { ...p, outcome: 'applied', ...money } },
-      'payment received',
-      money.late ? state.policy!.refs.lateAcceptance : null,
-      { trxId: p.trxId, amountPoisha: p.amountPoisha, paidAt: p.paidAt, late: money.late },
-    );
-    const result = paymentResult(p, 'applied', money);
-    state.payments[p.trxId] = result;
+    const write = persist(event);
     message('payment_receipt', p.trxId, { amountPoisha: p.amountPoisha, balancePoisha: state.totalOwedPoisha - paidTotal(state) });
     await write;
     return result;
-  }
-
-  /** The earliest migrated payment not yet applied. */
-  function nextPriorPayment(): PaymentInput | null {
-    const pending = (state.input.priorPayments ?? []).filter((p) => !state.payments[p.trxId]);
-    return pending.sort((a, b) => a.paidAt - b.paidAt)[0] ?? null;
   }
 
   function paymentResult(p: PaymentInput, outcome: PaymentResult['outcome'], money: Omit<PaymentResult, 'trxId' | 'outcome' | 'duplicate' | 'statusAfter'>): PaymentResult {
@@ -266,15 +221,9 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   if (!state.policy && !isTerminal(state.status)) {
     try {
       const { policy, schedule } = await acts.recordDisbursement(state.input);
-      installSchedule(state, policy, schedule);
-      recordDecision(state, Date.now(), 'active', 'loan disbursed; schedule generated', policy.refs.product, {
-        principalPoisha: state.input.principalPoisha,
-        totalOwedPoisha: schedule.totalOwedPoisha,
-        installments: schedule.installments.length,
-      }, state.input.disbursedBy);
+      disburse(state, policy, schedule, Date.now());
       changes += 1;
-      const first = state.installments[0]!;
-      message('loan_schedule', 'disbursed', { amountPoisha: first.amountPoisha, totalPoisha: state.totalOwedPoisha, count: state.installments.length, date: first.dueDate });
+      message('loan_schedule', 'disbursed', scheduleMessageFields(state));
     } catch (err) {
       const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
       if (!failure || !BUSINESS_FAILURES.includes(failure.type as never)) throw err;
@@ -295,8 +244,8 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
     }
     const next = nextTimer(state);
     const now = Date.now();
-    const prior = nextPriorPayment();
-    if (prior && (!next || prior.paidAt <= next.at)) {
+    const prior = duePriorPayment(state);
+    if (prior) {
       await receive(prior);
       continue;
     }

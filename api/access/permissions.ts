@@ -5,6 +5,8 @@ import type { Role } from './actor';
 
 export const WRITE_PERMISSIONS = {
   'society.create': ['upazila_officer'],
+  /** Leaders elected, AGM/audit/election dates, active or not, contact consent. */
+  'society.register': ['upazila_officer', 'collector'],
   'borrower.create': ['upazila_officer', 'collector'],
   'loan.disburse': ['upazila_officer'],
   'loan.close': ['upazila_officer'],

@@ -47,13 +47,32 @@ export async function assertCanRead(sql: Sql, actor: Actor, place: RecordPlace, 
   if (!(await canRead(sql, actor, place))) throw new ApiError('NOT_FOUND', `no ${what} here`);
 }
 
+/** A correction request is read by whoever asked for it, and by anyone whose scope holds its office. */
+export async function assertCanReadCorrection(sql: Sql, actor: Actor, request: { id?: string; officeId: string; requestedBy: string }): Promise<void> {
+  if (request.requestedBy === actor.id) return;
+  // A society representative reads requests about their own society's records only, never about
+  // another society's borrowers in the same upazila.
+  let societyId: string | null = null;
+  if (actor.role === 'society_rep' && request.id) {
+    const [r] = await sql<{ society_id: string | null }[]>`
+      SELECT coalesce(b.society_id, l.society_id) AS society_id FROM correction_requests c
+      LEFT JOIN borrowers b ON c.record_kind = 'borrower' AND b.id = c.record_id
+      LEFT JOIN loans l ON c.record_kind = 'loan' AND l.id = c.record_id
+      WHERE c.id = ${request.id}`;
+    societyId = r?.society_id ?? 'none';
+  }
+  await assertCanRead(sql, actor, { officeId: request.officeId, societyId }, 'correction request');
+}
+
 /**
  * SQL condition restricting rows to the actor's scope. `alias` names a table with office_id and
- * society_id columns, or pass both column expressions.
+ * society_id columns, or pass both column expressions; `society: null` for records an office holds
+ * without a society (an import job), which a society representative reads in their own office only.
  */
-export function scopeFilter(sql: Sql, actor: Actor, columns: string | { office: string; society: string } = '') {
+export function scopeFilter(sql: Sql, actor: Actor, columns: string | { office: string; society: string | null } = '') {
   const cols = typeof columns === 'string' ? { office: `${columns ? `${columns}.` : ''}office_id`, society: `${columns ? `${columns}.` : ''}society_id` } : columns;
-  return actor.role === 'society_rep'
-    ? sql`${sql.unsafe(cols.society)} = ${actor.societyId}`
-    : sql`${sql.unsafe(cols.office)} IN (SELECT id FROM office_subtree(${actor.officeId}))`;
+  if (actor.role === 'society_rep') {
+    return cols.society === null ? sql`${sql.unsafe(cols.office)} = ${actor.officeId}` : sql`${sql.unsafe(cols.society)} = ${actor.societyId}`;
+  }
+  return sql`${sql.unsafe(cols.office)} IN (SELECT id FROM office_subtree(${actor.officeId}))`;
 }

@@ -2,6 +2,7 @@
 // report's own JSON endpoint, asked in-process with the caller's session, so scope, validation and
 // every number are exactly those of the JSON; this file only lays them out.
 import { createRoute, z } from '@hono/zod-openapi';
+import { bnDate } from '../../domain/bengali';
 import { toDhakaDate } from '../../domain/dhaka-time';
 import type { Sql } from '../../db/client';
 import { requireActor } from '../access/require-actor';
@@ -11,10 +12,11 @@ import { PeriodQuery, reportOffice, type CollectionReportBody, type Installments
 import { toCsv } from './csv';
 import { blacklistTable, collectionTable, defaultersTable, installmentsDueTable, type BlacklistBody, type DefaultersBody, type Names, type ReportName } from './tables';
 import { filePart, type Table } from './table';
+import { toPdf } from './pdf';
 import { toXlsx } from './xlsx';
 
 const REPORTS = ['defaulters', 'blacklist', 'installments-due', 'collection'] as const satisfies readonly ReportName[];
-const FORMATS = ['csv', 'xlsx'] as const;
+const FORMATS = ['csv', 'xlsx', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
 const FILES = REPORTS.flatMap((r) => FORMATS.map((f) => `${r}.${f}`)) as [string, ...string[]];
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -28,12 +30,12 @@ type Query = z.infer<typeof ExportQuery>;
 
 const exportRoute = createRoute({
   method: 'get', path: '/api/exports/{file}',
-  summary: 'A report as a file: {defaulters|blacklist|installments-due|collection}.{csv|xlsx}, same query parameters as its JSON endpoint',
+  summary: 'A report as a file: {defaulters|blacklist|installments-due|collection}.{csv|xlsx|pdf}, same query parameters as its JSON endpoint; the PDF is the printable, signed monthly report',
   request: { params: z.object({ file: z.enum(FILES) }), query: ExportQuery },
   responses: {
     200: {
-      description: 'the file (CSV: UTF-8 with BOM; XLSX: title row, header row, money in taka)',
-      content: { 'text/csv': { schema: z.string() }, [XLSX_TYPE]: { schema: z.string().openapi({ format: 'binary' }) } },
+      description: 'the file (CSV: UTF-8 with BOM; XLSX: title row, header row, money in taka; PDF: A4 with the office name and a signature line)',
+      content: { 'text/csv': { schema: z.string() }, [XLSX_TYPE]: { schema: z.string().openapi({ format: 'binary' }) }, 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } },
     },
     ...errorResponses('UNAUTHORIZED', 'BAD_REQUEST', 'NOT_FOUND'),
   },
@@ -107,6 +109,9 @@ export function registerExports(app: App, { sql }: AppDeps): void {
     const filename = `${report}_${filePart(office.id)}_${when}.${format}`;
     const headers = { 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store' };
     if (format === 'csv') return c.body(toCsv(table, q.lang), 200, { ...headers, 'content-type': 'text/csv; charset=utf-8' });
-    return c.body(new Uint8Array(await toXlsx(table, q.lang)), 200, { ...headers, 'content-type': XLSX_TYPE });
+    if (format === 'xlsx') return c.body(new Uint8Array(await toXlsx(table, q.lang)), 200, { ...headers, 'content-type': XLSX_TYPE });
+    const today = toDhakaDate(Date.now());
+    const pdf = await toPdf(table, q.lang, { officeName: q.lang === 'bn' ? place.bn : place.en, preparedOn: q.lang === 'bn' ? bnDate(today) : today });
+    return c.body(new Uint8Array(pdf), 200, { ...headers, 'content-type': 'application/pdf' });
   });
 }

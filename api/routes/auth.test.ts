@@ -65,6 +65,16 @@ describe('sessions and passwords', () => {
     expect((await api.request(cookie, 'GET', '/api/auth/me')).status).toBe(401);
   });
 
+  it('remembers the language chosen, and refuses one it does not know', async () => {
+    const user = await api.addUser('auditor', 'KHULNA');
+    const cookie = await api.login(user.username);
+    expect((await api.request(cookie, 'POST', '/api/auth/language', { language: 'en' })).status).toBe(204);
+    const me = (await (await api.request(cookie, 'GET', '/api/auth/me')).json()) as { user: { language: string } };
+    expect(me.user.language).toBe('en');
+    expect((await api.request(cookie, 'POST', '/api/auth/language', { language: 'fr' })).status).toBe(400);
+    expect((await api.request(null, 'POST', '/api/auth/language', { language: 'bn' })).status).toBe(401);
+  });
+
   it('changes a password: the old one stops working and other sessions end, this one stays', async () => {
     const user = await api.addUser('auditor', 'KHULNA');
     const here = await api.login(user.username);

@@ -43,18 +43,30 @@ const changePassword = createRoute({
   responses: { 204: { description: 'changed' }, ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED') },
 });
 
+const language = createRoute({
+  method: 'post',
+  path: '/api/auth/language',
+  summary: 'Remember my language for the web app and messages (bn or en)',
+  request: { body: { content: { 'application/json': { schema: z.object({ language: z.enum(['bn', 'en']) }) } }, required: true } },
+  responses: { 204: { description: 'remembered' }, ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED') },
+});
+
 export function registerAuth(app: App, { sql, secureCookies }: AppDeps): void {
   app.openapi(login, async (c) => {
     const { login: who, password } = c.req.valid('json');
-    const key = who.trim().toLowerCase();
+    const typed = who.trim().toLowerCase();
     const address = clientAddress(c);
+    // A username that is also someone's mobile number means that account, not the other.
+    const [user] = await sql<{ id: string; username: string; password_hash: string; active: boolean }[]>`
+      SELECT id, username, password_hash, active FROM users WHERE username = ${typed} OR mobile = ${typed}
+      ORDER BY username = ${typed} DESC LIMIT 1`;
+    // Failures count against the account, whichever of its names (username, mobile) was typed: one lock.
+    const key = user?.username ?? typed;
     const wait = await loginBlockedFor(sql, key, address);
     if (wait > 0) {
       c.header('Retry-After', String(wait));
       throw new ApiError('TOO_MANY_REQUESTS', `too many failed logins; try again in ${Math.ceil(wait / 60)} minute(s)`);
     }
-    const [user] = await sql<{ id: string; password_hash: string; active: boolean }[]>`
-      SELECT id, password_hash, active FROM users WHERE username = ${key} OR mobile = ${key}`;
     const ok = await verifyPassword(user?.password_hash ?? (await DUMMY_HASH), password);
     if (!user || !ok || !user.active) {
       await recordLoginAttempt(sql, key, address, false);
@@ -77,6 +89,12 @@ export function registerAuth(app: App, { sql, secureCookies }: AppDeps): void {
   });
 
   app.openapi(me, (c) => c.json({ user: requireActor(c, { allowPasswordChangePending: true }) }, 200));
+
+  app.openapi(language, async (c) => {
+    const actor = requireActor(c, { allowPasswordChangePending: true });
+    await sql`UPDATE users SET language = ${c.req.valid('json').language} WHERE id = ${actor.id}`;
+    return c.body(null, 204);
+  });
 
   app.openapi(changePassword, async (c) => {
     const actor = requireActor(c, { allowPasswordChangePending: true });

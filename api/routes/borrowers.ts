@@ -73,7 +73,7 @@ export function registerBorrowers(app: App, { sql }: AppDeps): void {
         ${societyId ? sql`AND b.society_id = ${societyId}` : sql``}
         ${officeId ? sql`AND s.office_id IN (SELECT id FROM office_subtree(${officeId}))` : sql``}
         ${q ? sql`AND (b.name ILIKE ${`%${q}%`} OR b.mobile = ${q} OR b.nid = ${q})` : sql``}
-        ${after ? sql`AND (${sql.unsafe(column.expr)}, b.id) ${sql.unsafe(desc ? '<' : '>')} (${String(after.k)}::${sql.unsafe(column.type)}, ${after.id}::uuid)` : sql``}
+        ${after ? sql`AND (${sql.unsafe(column.expr)}, b.id) ${sql.unsafe(desc ? '<' : '>')} (${String(after.k)}::text::${sql.unsafe(column.type)}, ${after.id}::uuid)` : sql``}
       ORDER BY ${sql.unsafe(column.expr)} ${dir}, b.id ${dir} LIMIT ${limit + 1}`;
     return c.json(page(rows, limit, (r) => ({ k: r[column.key as keyof typeof r] as string, id: r.id })), 200);
   });

@@ -4,11 +4,12 @@ import type { FieldChange } from '../../domain/corrections';
 import { CORRECTABLE_FIELDS } from '../../policy/schema';
 import { correctionWorkflowId, decideUpdate, reviseUpdate, withdrawUpdate } from '../../workflows/correction-definitions';
 import { requireActor } from '../access/require-actor';
-import { assertCanRead } from '../access/scope';
+import { assertCanRead, assertCanReadCorrection } from '../access/scope';
 import type { Actor } from '../access/actor';
 import type { App, AppDeps } from '../app-env';
 import { ApiError, errorResponses } from '../errors';
 import { translateTemporalError } from '../temporal-errors';
+import { attachmentsOf, CorrectionAttachment } from './correction-attachments';
 
 const FIELD_RULES: Record<string, z.ZodType<string | number | null>> = {
   principalPoisha: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
@@ -30,6 +31,12 @@ const Correction = z
   })
   .openapi('CorrectionRequest');
 const Params = z.object({ id: z.string().uuid() });
+// Who decided, in words: the person, their role and office (null for the system and escalation rules).
+const CorrectionEvent = z.object({
+  step: z.number(), actor: z.string(), decision: z.string(), comment: z.string(), at: z.string(),
+  actorName: z.string().nullable(), actorRole: z.string().nullable(), actorOfficeId: z.string().nullable(),
+});
+const OfficeName = z.object({ id: z.string(), nameBn: z.string(), nameEn: z.string() });
 const json = <T extends z.ZodTypeAny>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
 const routes = {
@@ -49,7 +56,7 @@ const routes = {
   get: createRoute({
     method: 'get', path: '/api/corrections/{id}', summary: 'A request with every decision on it',
     request: { params: Params },
-    responses: { 200: { description: 'the request', content: { 'application/json': { schema: z.object({ correction: Correction, events: z.array(z.object({ step: z.number(), actor: z.string(), decision: z.string(), comment: z.string(), at: z.string() })) }) } } }, ...errorResponses('UNAUTHORIZED', 'NOT_FOUND') },
+    responses: { 200: { description: 'the request', content: { 'application/json': { schema: z.object({ correction: Correction, events: z.array(CorrectionEvent), offices: z.array(OfficeName), attachments: z.array(CorrectionAttachment) }) } } }, ...errorResponses('UNAUTHORIZED', 'NOT_FOUND') },
   }),
   decide: createRoute({
     method: 'post', path: '/api/corrections/{id}/decision', summary: 'Approve, reject (with a comment) or return for changes',
@@ -106,7 +113,7 @@ export function registerCorrections(app: App, { sql, temporal, taskQueue }: AppD
   async function readable(id: string, actor: Actor) {
     const [row] = await sql<z.infer<typeof Correction>[]>`${selectCorrection(sql)} WHERE id = ${id}`;
     if (!row) throw new ApiError('NOT_FOUND', 'no correction request here');
-    if (row.requestedBy !== actor.id) await assertCanRead(sql, actor, { officeId: row.officeId }, 'correction request');
+    await assertCanReadCorrection(sql, actor, row);
     return row;
   }
 
@@ -144,9 +151,13 @@ export function registerCorrections(app: App, { sql, temporal, taskQueue }: AppD
   app.openapi(routes.get, async (c) => {
     const actor = requireActor(c);
     const correction = await readable(c.req.valid('param').id, actor);
-    const events = await sql<{ step: number; actor: string; decision: string; comment: string; at: string }[]>`
-      SELECT step, actor, decision, comment, to_json(at)#>>'{}' AS at FROM correction_events WHERE request_id = ${correction.id} ORDER BY id`;
-    return c.json({ correction, events }, 200);
+    const events = await sql<z.infer<typeof CorrectionEvent>[]>`
+      SELECT e.step, e.actor, e.decision, e.comment, to_json(e.at)#>>'{}' AS at, u.name AS "actorName", u.role AS "actorRole", u.office_id AS "actorOfficeId"
+      FROM correction_events e LEFT JOIN users u ON u.id::text = e.actor WHERE e.request_id = ${correction.id} ORDER BY e.id`;
+    const chainOffices = Array.isArray(correction.chain) ? (correction.chain as { officeId: string }[]).map((s) => s.officeId) : [];
+    const officeIds = [...new Set([correction.officeId, ...chainOffices, ...events.flatMap((e) => (e.actorOfficeId ? [e.actorOfficeId] : []))])];
+    const offices = await sql<z.infer<typeof OfficeName>[]>`SELECT id, name_bn AS "nameBn", name_en AS "nameEn" FROM offices WHERE id = ANY(${officeIds}) ORDER BY id`;
+    return c.json({ correction, events, offices, attachments: await attachmentsOf(sql, correction.id) }, 200);
   });
 
   app.openapi(routes.decide, async (c) => {

@@ -217,7 +217,7 @@ describe('bulk import', () => {
     }
     expect((await app.request('/api/imports/template.csv')).status).toBe(401);
     const doc = (await (await app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
-    for (const [p, method] of [['/api/imports', 'post'], ['/api/imports/{id}', 'get'], ['/api/imports/{id}/events', 'get'], ['/api/imports/template.xlsx', 'get']] as const) {
+    for (const [p, method] of [['/api/imports', 'post'], ['/api/imports', 'get'], ['/api/imports/{id}', 'get'], ['/api/imports/{id}/events', 'get'], ['/api/imports/template.xlsx', 'get']] as const) {
       expect(doc.paths[p]?.[method], `${method} ${p}`).toBeDefined();
     }
   });
@@ -291,10 +291,81 @@ describe('bulk import', () => {
         const res = await app.request(`/api/imports/${jobs[office]}`, { headers: { cookie } });
         if (res.status !== (readable ? 200 : 404)) mismatches.push(`${role} reading ${office}: ${res.status}`);
       }
+      // The list shows exactly the jobs this role may open, newest first.
+      const listed = ((await (await app.request('/api/imports?limit=500', { headers: { cookie } })).json()) as { items: { id: string; officeId: string }[] }).items;
+      const listedHere = new Set(listed.filter((j) => Object.values(jobs).includes(j.id)).map((j) => j.officeId));
+      const expected = new Set(UPAZILAS.filter((o) => (role === 'society_rep' ? o === ACCOUNT_OFFICE[role] : lineage(o).includes(ACCOUNT_OFFICE[role]))));
+      if ([...expected].sort().join() !== [...listedHere].sort().join()) mismatches.push(`${role} listing: ${[...listedHere].join(',')}`);
       const uploaded = await upload(cookie, Buffer.from('not a spreadsheet'), 'nothing.txt');
       if (uploaded.status !== (role === 'upazila_officer' ? 202 : 403)) mismatches.push(`${role} uploading: ${uploaded.status}`);
     }
     expect(mismatches).toEqual([]);
     await runningImports();
+  });
+
+  it('lists jobs newest first a page at a time, by status and office, without their bad rows', async () => {
+    const sha = () => randomUUID().replace(/-/g, '').repeat(2);
+    const at = (s: number) => `2100-01-01T00:00:0${s}.123456Z`;
+    const job = async (office: string, status: string, createdAt: string, errors: unknown[] = []) => {
+      const id = randomUUID();
+      await api.sql`INSERT INTO imports (id, office_id, uploaded_by, filename, file_sha256, status, errors, rows_total, created_at, finished_at, heartbeat_at)
+        VALUES (${id}, ${office}, ${api.accounts.upazila_officer.id}, ${`${status}.csv`}, ${sha()}, ${status}, ${api.sql.json(errors as never)}, 3, ${createdAt}::text::timestamptz,
+          ${['validating', 'applying', 'starting'].includes(status) ? null : createdAt}::text::timestamptz, ${createdAt}::text::timestamptz)`;
+      return id;
+    };
+    const bad = [{ row: 2, column: 'nid', value: '12', reason: 'must be 10, 13 or 17 digits' }, { row: 3, column: 'societyId', value: 'X', reason: 'is not a society of your office' }];
+    // Two jobs in the same microsecond: the id breaks the tie, so paging neither skips nor repeats.
+    const oldest = await job('JHENAIDAH-SADAR', 'done', at(1));
+    const twinA = await job('JHENAIDAH-SADAR', 'invalid', at(2), bad);
+    const twinB = await job('JHENAIDAH-KALIGANJ', 'failed', at(2));
+    const magura = await job('MAGURA-SADAR', 'done', at(3));
+    // A running job whose heartbeat stopped long ago: listed as failed, as it is when opened.
+    const stale = await job('JHENAIDAH-SADAR', 'applying', '2100-01-01T00:00:04Z');
+    await api.sql`UPDATE imports SET heartbeat_at = now() - interval '5 minutes' WHERE id = ${stale}`;
+    const newest = [stale, ...[twinA, twinB].sort().reverse(), oldest];
+
+    const dco = await api.as('district_officer');
+    const list = async (query: string) => {
+      const res = await app.request(`/api/imports?${query}`, { headers: { cookie: dco } });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return (await res.json()) as { items: Record<string, unknown>[]; nextCursor: string | null };
+    };
+    const seen: Record<string, unknown>[] = [];
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      const p = await list(`limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(p.items.length).toBeLessThanOrEqual(2);
+      seen.push(...p.items);
+      cursor = p.nextCursor;
+    }
+    expect(seen.slice(0, 4).map((j) => j.id)).toEqual(newest);
+    expect(new Set(seen.map((j) => j.id)).size).toBe(seen.length);
+    const [{ n }] = await api.sql<[{ n: number }]>`SELECT count(*)::int AS n FROM imports WHERE office_id IN (SELECT id FROM office_subtree('JHENAIDAH'))`;
+    expect(seen).toHaveLength(n);
+    expect(seen.map((j) => j.id)).not.toContain(magura);
+
+    const twin = seen.find((j) => j.id === twinA)!;
+    expect(twin).toEqual({
+      id: twinA, status: 'invalid', rowsTotal: 3, rowsValidated: 0, rowsApplied: 0, workflowsStarted: 0, percent: 100, message: null, errorCount: 2,
+      officeId: 'JHENAIDAH-SADAR', uploadedBy: api.accounts.upazila_officer.id, filename: 'invalid.csv', createdAt: expect.stringMatching(/^2100-01-01T00:00:02\.123456/), finishedAt: expect.any(String),
+    });
+    expect(seen.find((j) => j.id === stale)).toMatchObject({ status: 'failed', message: expect.stringMatching(/nothing was imported/) });
+
+    const invalid = await list('status=invalid&limit=500');
+    expect(invalid.items.every((j) => j.status === 'invalid')).toBe(true);
+    expect(invalid.items.map((j) => j.id)).toContain(twinA);
+    const kaliganj = await list('officeId=JHENAIDAH-KALIGANJ&limit=500');
+    expect(kaliganj.items.every((j) => j.officeId === 'JHENAIDAH-KALIGANJ')).toBe(true);
+    expect(kaliganj.items[0]!.id).toBe(twinB);
+
+    const refused = async (query: string) => {
+      const res = await app.request(`/api/imports?${query}`, { headers: { cookie: dco } });
+      return [res.status, ((await res.json()) as { error: { field?: string } }).error.field];
+    };
+    expect(await refused('officeId=MAGURA-SADAR')).toEqual([404, undefined]);
+    expect(await refused('status=running')).toEqual([400, 'status']);
+    expect(await refused('cursor=not-a-cursor')).toEqual([400, 'cursor']);
+    expect(await refused(`cursor=${Buffer.from(JSON.stringify({ k: 'yesterday', id: twinA })).toString('base64url')}`)).toEqual([400, 'cursor']);
+    expect(await refused(`cursor=${Buffer.from(JSON.stringify({ k: at(2), id: 'x' })).toString('base64url')}`)).toEqual([400, 'cursor']);
+    expect((await app.request('/api/imports')).status).toBe(401);
   });
 });

@@ -7,12 +7,14 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import type { ImportRuntime } from '../../import/apply-import';
-import { failIfInterrupted, getJob, IMPORT_STATUSES, importPercent, RUNNING, type ImportJob } from '../../import/import-jobs';
+import { failIfInterrupted, failInterruptedImports, getJob, IMPORT_STATUSES, importPercent, listJobs, RUNNING, STALE_AFTER_MS, type ImportJob } from '../../import/import-jobs';
+import { decodeCursor, page } from '../pagination';
+import { Id, Page, PageQuery } from '../schemas';
 import { submitImport } from '../../import/run-import';
 import { templateCsv, templateXlsx } from '../../import/template';
 import { PolicyStore, type PolicySet } from '../../policy/policy-store';
 import { requireActor } from '../access/require-actor';
-import { assertCanRead, assertCanWrite } from '../access/scope';
+import { assertCanRead, assertCanWrite, scopeFilter } from '../access/scope';
 import type { App, AppDeps } from '../app-env';
 import { ApiError, errorResponses, renderError } from '../errors';
 
@@ -34,19 +36,24 @@ const Progress = z.object({
   id: z.string(), status: z.enum(IMPORT_STATUSES), rowsTotal: z.number(), rowsValidated: z.number(), rowsApplied: z.number(),
   workflowsStarted: z.number(), percent: z.number(), message: z.string().nullable(), errorCount: z.number(),
 });
-const ImportView = Progress.extend({
+/** A job in a list: everything but its bad rows (their count is in errorCount). */
+const ImportSummary = Progress.extend({
   officeId: z.string(), uploadedBy: z.string(), filename: z.string(), createdAt: z.string(), finishedAt: z.string().nullable(),
-  errors: z.array(RowErrorView),
-}).openapi('Import');
+}).openapi('ImportSummary');
+const ImportView = ImportSummary.extend({ errors: z.array(RowErrorView) }).openapi('Import');
 const Params = z.object({ id: z.string().uuid() });
 
-const progressOf = (j: ImportJob): z.infer<typeof Progress> => ({
+type JobSummary = Omit<ImportJob, 'errors'> & { errorCount: number };
+const progressOf = (j: JobSummary): z.infer<typeof Progress> => ({
   id: j.id, status: j.status, rowsTotal: j.rowsTotal, rowsValidated: j.rowsValidated, rowsApplied: j.rowsApplied,
-  workflowsStarted: j.workflowsStarted, percent: importPercent(j), message: j.message, errorCount: j.errors.length,
+  workflowsStarted: j.workflowsStarted, percent: importPercent(j), message: j.message, errorCount: j.errorCount,
 });
-const viewOf = (j: ImportJob): z.infer<typeof ImportView> => ({
-  ...progressOf(j), officeId: j.officeId, uploadedBy: j.uploadedBy, filename: j.filename, createdAt: j.createdAt, finishedAt: j.finishedAt, errors: j.errors,
+const summaryOf = (j: JobSummary): z.infer<typeof ImportSummary> => ({
+  ...progressOf(j), officeId: j.officeId, uploadedBy: j.uploadedBy, filename: j.filename, createdAt: j.createdAt, finishedAt: j.finishedAt,
 });
+const counted = (j: ImportJob): JobSummary => ({ ...j, errorCount: j.errors.length });
+const viewOf = (j: ImportJob): z.infer<typeof ImportView> => ({ ...summaryOf(counted(j)), errors: j.errors });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const template = (format: 'csv' | 'xlsx') =>
   createRoute({
@@ -78,6 +85,11 @@ const routes = {
       413: { description: 'the file is too large', content: { 'application/json': { schema: z.unknown() } } },
       ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN'),
     },
+  }),
+  list: createRoute({
+    method: 'get', path: '/api/imports', summary: 'Imports of my office and the offices below it, newest first',
+    request: { query: PageQuery.extend({ status: z.enum(IMPORT_STATUSES).optional(), officeId: Id.optional().describe('only this office and the offices below it') }) },
+    responses: { 200: { description: 'imports', content: { 'application/json': { schema: Page(ImportSummary) } } }, ...errorResponses('UNAUTHORIZED', 'BAD_REQUEST', 'NOT_FOUND') },
   }),
   get: createRoute({
     method: 'get', path: '/api/imports/{id}', summary: 'An import: status, progress and every bad row',
@@ -140,6 +152,25 @@ export function registerImports(app: App, deps: AppDeps & ImportDeps): void {
     return c.json({ import: { id: job.id, status: job.status } }, 202);
   });
 
+  app.openapi(routes.list, async (c) => {
+    const actor = requireActor(c);
+    const q = c.req.valid('query');
+    if (q.officeId) await assertCanRead(sql, actor, { officeId: q.officeId }, 'office');
+    const after = decodeCursor(q.cursor);
+    // Compared in SQL as a time and a uuid: anything else would be a database error, not a bad request.
+    if (after && (typeof after.k !== 'string' || Number.isNaN(Date.parse(after.k)) || !UUID.test(after.id))) {
+      throw new ApiError('BAD_REQUEST', 'cursor is not one this API gave out', 'cursor');
+    }
+    // A job whose process died shows as failed here too, as it does when opened.
+    await failInterruptedImports(sql, { staleAfterMs: STALE_AFTER_MS });
+    // An import job belongs to an office, not a society: scope.ts decides which offices the actor reads.
+    const offices = await sql<{ id: string }[]>`
+      SELECT o.id FROM offices o WHERE ${scopeFilter(sql, actor, { office: 'o.id', society: null })}
+        ${q.officeId ? sql`AND o.id IN (SELECT id FROM office_subtree(${q.officeId}))` : sql``}`;
+    const rows = await listJobs(sql, offices.map((o) => o.id), { status: q.status, before: after ? { createdAt: String(after.k), id: after.id } : null, limit: q.limit + 1 });
+    return c.json(page(rows.map(summaryOf), q.limit, (r) => ({ k: r.createdAt, id: r.id })), 200);
+  });
+
   app.openapi(routes.get, async (c) => {
     const job = await readableJob(c, c.req.valid('param').id);
     return c.json({ import: viewOf(job) }, 200);
@@ -160,7 +191,7 @@ export function registerImports(app: App, deps: AppDeps & ImportDeps): void {
         await failIfInterrupted(sql, id);
         const job = (await getJob(sql, id))!;
         const finished = !RUNNING.includes(job.status);
-        const data = JSON.stringify(finished ? viewOf(job) : progressOf(job));
+        const data = JSON.stringify(finished ? viewOf(job) : progressOf(counted(job)));
         if (data !== last || finished) {
           await stream.writeSSE({ event: finished ? job.status : 'progress', data, id: String(++seq) });
           last = data;

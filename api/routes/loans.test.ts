@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBorrower } from '../../tests/loan-harness';
+import { createApp } from '../app';
 import { createApiHarness, type ApiHarness } from '../../tests/api-harness';
 
 let api: ApiHarness;
@@ -73,6 +74,16 @@ describe('loans over HTTP', () => {
     expect(((await res.json()) as { error: { field: string } }).error.field).toBe(field);
     const [{ n }] = await api.sql<[{ n: number }]>`SELECT count(*)::int AS n FROM loans WHERE borrower_id = ${borrowerId}`;
     expect(n).toBe(0);
+  });
+
+  it("links the timeline to the same workflow in the Temporal Web UI when its address is configured", async () => {
+    const id = api.loans['JHENAIDAH-SADAR']!;
+    const uco = await api.as('upazila_officer');
+    const bare = await json<{ temporalUiUrl: string | null }>(api.request(uco, 'GET', `/api/loans/${id}/timeline`));
+    expect(bare.temporalUiUrl).toBeNull();
+    const linked = createApp({ sql: api.sql, temporal: api.h.temporal, taskQueue: api.h.taskQueue, policy: api.h.policy, links: { temporalUi: 'http://localhost:8233/' } });
+    const res = await linked.request(`/api/loans/${id}/timeline`, { headers: { cookie: uco } });
+    expect(((await res.json()) as { temporalUiUrl: string }).temporalUiUrl).toBe(`http://localhost:8233/namespaces/default/workflows/loan-${id}`);
   });
 
   it('pages through loans with a cursor, newest first, without repeats or gaps', async () => {

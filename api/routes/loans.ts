@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { dhakaInstant } from '../../domain/dhaka-time';
 import type { LoanView } from '../../domain/types';
+import type { Sql } from '../../db/client';
+import type { Actor } from '../access/actor';
 import { DisbursementRefused, disburseLoan } from '../../loans/disburse-loan';
 import { closeUpdate, loanWorkflowId, payUpdate, viewQuery } from '../../workflows/loan-definitions';
 import { requireActor } from '../access/require-actor';
@@ -41,7 +43,7 @@ const selectLoan = (sql: AppDeps['sql']) => sql`
 const routes = {
   list: createRoute({
     method: 'get', path: '/api/loans', summary: 'Loans in my part of the country, newest disbursement first',
-    request: { query: PageQuery.extend({ status: z.enum(STATUSES).optional(), officeId: Id.optional(), societyId: Id.optional(), borrowerId: z.string().uuid().optional(), from: DateText.optional(), to: DateText.optional(), sort: z.string().max(30).optional().describe('disbursedAt, code, principalPoisha, paidPoisha; "-" in front for descending (default -disbursedAt)') }) },
+    request: { query: PageQuery.extend({ status: z.enum(STATUSES).optional(), officeId: Id.optional(), societyId: Id.optional(), borrowerId: z.string().uuid().optional(), code: z.string().regex(/^[A-Za-z0-9-]{1,20}$/, 'must be a loan code').optional().describe('the loan code printed in every SMS'), from: DateText.optional(), to: DateText.optional(), sort: z.string().max(30).optional().describe('disbursedAt, code, principalPoisha, paidPoisha; "-" in front for descending (default -disbursedAt)') }) },
     responses: { 200: { description: 'loans', content: { 'application/json': { schema: Page(Loan) } } }, ...errorResponses('UNAUTHORIZED', 'BAD_REQUEST') },
   }),
   disburse: createRoute({
@@ -57,7 +59,7 @@ const routes = {
   timeline: createRoute({
     method: 'get', path: '/api/loans/{id}/timeline', summary: "The loan's audit trail and its workflow's live state",
     request: { params: LoanParams },
-    responses: { 200: { description: 'events and live state', content: { 'application/json': { schema: z.object({ events: z.array(LoanEvent), live: z.unknown().nullable(), workflowId: z.string() }) } } }, ...errorResponses('UNAUTHORIZED', 'NOT_FOUND') },
+    responses: { 200: { description: 'events and live state', content: { 'application/json': { schema: z.object({ events: z.array(LoanEvent), live: z.unknown().nullable(), workflowId: z.string(), temporalUiUrl: z.string().nullable().describe('the same workflow in the Temporal Web UI, when its address is configured') }) } } }, ...errorResponses('UNAUTHORIZED', 'NOT_FOUND') },
   }),
   pay: createRoute({
     method: 'post', path: '/api/loans/{id}/payments', summary: 'Record a cash or bank receipt; it reaches the loan like any payment',
@@ -72,16 +74,16 @@ const routes = {
   defaulters: createRoute({
     method: 'get', path: '/api/defaulters', summary: 'Defaulted and blacklisted loans with unpaid amounts, now or as of a past moment',
     request: { query: z.object({ officeId: Id.optional(), asOf: z.string().datetime({ offset: true }).optional() }) },
-    responses: { 200: { description: 'defaulters', content: { 'application/json': { schema: z.object({ asOf: z.string(), items: z.array(z.object({ loanId: z.string(), code: z.string(), borrowerName: z.string(), officeId: z.string(), societyId: z.string(), status: z.string(), unpaidDuePoisha: z.number(), outstandingPoisha: z.number() })), totalUnpaidDuePoisha: z.number() }) } } }, ...errorResponses('UNAUTHORIZED', 'BAD_REQUEST', 'NOT_FOUND') },
+    responses: { 200: { description: 'defaulters', content: { 'application/json': { schema: z.object({ asOf: z.string(), items: z.array(z.object({ loanId: z.string(), code: z.string(), borrowerName: z.string(), officeId: z.string(), officeNameBn: z.string(), officeNameEn: z.string(), societyId: z.string(), societyNameBn: z.string(), societyNameEn: z.string(), status: z.string(), unpaidDuePoisha: z.number(), outstandingPoisha: z.number() })), totalUnpaidDuePoisha: z.number() }) } } }, ...errorResponses('UNAUTHORIZED', 'BAD_REQUEST', 'NOT_FOUND') },
   }),
   blacklist: createRoute({
     method: 'get', path: '/api/blacklist', summary: 'Borrowers blacklisted as defaulters (settled ones on request)',
-    request: { query: z.object({ includeSettled: z.enum(['true', 'false']).default('false') }) },
-    responses: { 200: { description: 'listings', content: { 'application/json': { schema: z.object({ items: z.array(z.object({ borrowerId: z.string(), borrowerName: z.string(), loanId: z.string(), officeId: z.string(), listedAt: z.string(), ruleName: z.string(), ruleVersion: z.string(), settledAt: z.string().nullable() })) }) } } }, ...errorResponses('UNAUTHORIZED') },
+    request: { query: z.object({ officeId: Id.optional(), includeSettled: z.enum(['true', 'false']).default('false') }) },
+    responses: { 200: { description: 'listings', content: { 'application/json': { schema: z.object({ items: z.array(z.object({ borrowerId: z.string(), borrowerName: z.string(), loanId: z.string(), loanCode: z.string(), officeId: z.string(), officeNameBn: z.string(), officeNameEn: z.string(), listedAt: z.string(), ruleName: z.string(), ruleVersion: z.string(), settledAt: z.string().nullable() })) }) } } }, ...errorResponses('UNAUTHORIZED') },
   }),
 };
 
-export function registerLoans(app: App, { sql, temporal, taskQueue }: AppDeps): void {
+export function registerLoans(app: App, { sql, temporal, taskQueue, links }: AppDeps): void {
   async function loanPlace(id: string) {
     const [l] = await sql<{ office_id: string; society_id: string; status: string; code: string }[]>`SELECT office_id, society_id, status, code FROM loans WHERE id = ${id}`;
     if (!l) throw new ApiError('NOT_FOUND', 'no loan here');
@@ -103,9 +105,10 @@ export function registerLoans(app: App, { sql, temporal, taskQueue }: AppDeps): 
         ${q.officeId ? sql`AND l.office_id IN (SELECT id FROM office_subtree(${q.officeId}))` : sql``}
         ${q.societyId ? sql`AND l.society_id = ${q.societyId}` : sql``}
         ${q.borrowerId ? sql`AND l.borrower_id = ${q.borrowerId}` : sql``}
+        ${q.code ? sql`AND l.code = ${q.code.toUpperCase()}` : sql``}
         ${q.from ? sql`AND l.disbursed_at >= ${new Date(dhakaInstant(q.from))}` : sql``}
         ${q.to ? sql`AND l.disbursed_at < ${new Date(dhakaInstant(q.to) + 86_400_000)}` : sql``}
-        ${after ? sql`AND (${sql.unsafe(column.expr)}, l.id) ${sql.unsafe(cmp)} (${String(after.k)}::${sql.unsafe(column.type)}, ${after.id}::uuid)` : sql``}
+        ${after ? sql`AND (${sql.unsafe(column.expr)}, l.id) ${sql.unsafe(cmp)} (${String(after.k)}::text::${sql.unsafe(column.type)}, ${after.id}::uuid)` : sql``}
       ORDER BY ${sql.unsafe(column.expr)} ${sql.unsafe(desc ? 'DESC' : 'ASC')}, l.id ${sql.unsafe(desc ? 'DESC' : 'ASC')} LIMIT ${q.limit + 1}`;
     return c.json(page(rows, q.limit, (r) => ({ k: r[column.key as keyof typeof r] as string | number, id: r.id })), 200);
   });
@@ -155,7 +158,10 @@ export function registerLoans(app: App, { sql, temporal, taskQueue }: AppDeps): 
     } catch {
       live = null; // the workflow is gone or unreachable; the events still tell the story
     }
-    return c.json({ events, live, workflowId: loanWorkflowId(id) }, 200);
+    const workflowId = loanWorkflowId(id);
+    const ui = links?.temporalUi?.replace(/\/$/, '');
+    const temporalUiUrl = ui ? `${ui}/namespaces/${encodeURIComponent(temporal.options.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
+    return c.json({ events, live, workflowId, temporalUiUrl }, 200);
   });
 
   app.openapi(routes.pay, async (c) => {
@@ -194,39 +200,77 @@ export function registerLoans(app: App, { sql, temporal, taskQueue }: AppDeps): 
     const { officeId, asOf } = c.req.valid('query');
     if (officeId) await assertCanRead(sql, actor, { officeId }, 'office');
     const at = asOf ? new Date(asOf) : new Date();
-    // Status as it was at `at` comes from the audit trail; unpaid = installments due by then minus
-    // what had been paid towards them by then.
-    const items = await sql<{ loanId: string; code: string; borrowerName: string; officeId: string; societyId: string; status: string; unpaidDuePoisha: number; outstandingPoisha: number }[]>`
-      WITH st AS (
-        SELECT DISTINCT ON (e.loan_id) e.loan_id, e.to_status
-        FROM loan_events e WHERE e.to_status IS NOT NULL AND e.occurred_at <= ${at}
-        ORDER BY e.loan_id, e.occurred_at DESC, e.id DESC)
-      SELECT l.id AS "loanId", l.code, b.name AS "borrowerName", l.office_id AS "officeId", l.society_id AS "societyId", st.to_status AS status,
-        (due.total - coalesce(paid.due_part, 0))::bigint AS "unpaidDuePoisha",
-        (l.total_owed_poisha - coalesce(paid.total, 0))::bigint AS "outstandingPoisha"
-      FROM st JOIN loans l ON l.id = st.loan_id JOIN borrowers b ON b.id = l.borrower_id
-      CROSS JOIN LATERAL (SELECT coalesce(sum(i.amount_poisha), 0) AS total FROM installments i WHERE i.loan_id = l.id AND i.due_at <= ${at}) due
-      LEFT JOIN LATERAL (
-        SELECT sum(pa.amount_poisha) AS total, sum(pa.amount_poisha) FILTER (WHERE i.due_at <= ${at}) AS due_part
-        FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
-        JOIN installments i ON i.loan_id = pa.loan_id AND i.seq = pa.installment_seq
-        WHERE pa.loan_id = l.id AND p.paid_at <= ${at}) paid ON true
-      WHERE st.to_status IN ('defaulted', 'blacklisted') AND ${scopeFilter(sql, actor, 'l')}
-        ${officeId ? sql`AND l.office_id IN (SELECT id FROM office_subtree(${officeId}))` : sql``}
-      ORDER BY "unpaidDuePoisha" DESC, l.code`;
+    const items = asOf ? await defaultersAsOf(sql, actor, officeId, at) : await defaultersNow(sql, actor, officeId, at);
     const totalUnpaidDuePoisha = items.reduce((t, i) => t + i.unpaidDuePoisha, 0);
     return c.json({ asOf: at.toISOString(), items, totalUnpaidDuePoisha }, 200);
   });
 
   app.openapi(routes.blacklist, async (c) => {
     const actor = requireActor(c);
-    const { includeSettled } = c.req.valid('query');
-    const items = await sql<{ borrowerId: string; borrowerName: string; loanId: string; officeId: string; listedAt: string; ruleName: string; ruleVersion: string; settledAt: string | null }[]>`
-      SELECT bl.borrower_id AS "borrowerId", b.name AS "borrowerName", bl.loan_id AS "loanId", l.office_id AS "officeId",
+    const { officeId, includeSettled } = c.req.valid('query');
+    if (officeId) await assertCanRead(sql, actor, { officeId }, 'office');
+    const items = await sql<{ borrowerId: string; borrowerName: string; loanId: string; loanCode: string; officeId: string; officeNameBn: string; officeNameEn: string; listedAt: string; ruleName: string; ruleVersion: string; settledAt: string | null }[]>`
+      SELECT bl.borrower_id AS "borrowerId", b.name AS "borrowerName", bl.loan_id AS "loanId", l.code AS "loanCode", l.office_id AS "officeId",
+        o.name_bn AS "officeNameBn", o.name_en AS "officeNameEn",
         to_json(bl.listed_at)#>>'{}' AS "listedAt", bl.rule_name AS "ruleName", bl.rule_version AS "ruleVersion", to_json(bl.settled_at)#>>'{}' AS "settledAt"
-      FROM blacklist bl JOIN loans l ON l.id = bl.loan_id JOIN borrowers b ON b.id = bl.borrower_id
+      FROM blacklist bl JOIN loans l ON l.id = bl.loan_id JOIN borrowers b ON b.id = bl.borrower_id JOIN offices o ON o.id = l.office_id
       WHERE ${scopeFilter(sql, actor, 'l')} ${includeSettled === 'true' ? sql`` : sql`AND bl.settled_at IS NULL`}
+        ${officeId ? sql`AND l.office_id IN (SELECT id FROM office_subtree(${officeId}))` : sql``}
       ORDER BY bl.listed_at DESC`;
     return c.json({ items }, 200);
   });
+}
+
+interface DefaulterRow {
+  loanId: string; code: string; borrowerName: string; officeId: string; officeNameBn: string; officeNameEn: string;
+  societyId: string; societyNameBn: string; societyNameEn: string; status: string; unpaidDuePoisha: number; outstandingPoisha: number;
+}
+
+/**
+ * Now: the loans whose current status (kept on the loan by its workflow) is defaulted or blacklisted,
+ * with what is unpaid of the installments due by now and what is left of the whole loan, from the
+ * installments' own paid amounts.
+ */
+function defaultersNow(sql: Sql, actor: Actor, officeId: string | undefined, at: Date) {
+  return sql<DefaulterRow[]>`
+    SELECT l.id AS "loanId", l.code, b.name AS "borrowerName", l.office_id AS "officeId", o.name_bn AS "officeNameBn", o.name_en AS "officeNameEn",
+      l.society_id AS "societyId", s.name_bn AS "societyNameBn", s.name_en AS "societyNameEn", l.status,
+      coalesce(m.unpaid_due, 0)::bigint AS "unpaidDuePoisha",
+      (l.total_owed_poisha - coalesce(m.paid, 0))::bigint AS "outstandingPoisha"
+    FROM loans l JOIN borrowers b ON b.id = l.borrower_id
+    JOIN offices o ON o.id = l.office_id JOIN societies s ON s.id = l.society_id
+    LEFT JOIN LATERAL (
+      SELECT sum(i.amount_poisha - i.paid_poisha) FILTER (WHERE i.due_at <= ${at}) AS unpaid_due, sum(i.paid_poisha) AS paid
+      FROM installments i WHERE i.loan_id = l.id) m ON true
+    WHERE l.status IN ('defaulted', 'blacklisted') AND ${scopeFilter(sql, actor, 'l')}
+      ${officeId ? sql`AND l.office_id IN (SELECT id FROM office_subtree(${officeId}))` : sql``}
+    ORDER BY "unpaidDuePoisha" DESC, l.code`;
+}
+
+/**
+ * As of a past moment: each loan's status then comes from the audit trail (its latest status event
+ * up to that moment); unpaid = installments due by then minus what had been paid towards them by then.
+ */
+function defaultersAsOf(sql: Sql, actor: Actor, officeId: string | undefined, at: Date) {
+  return sql<DefaulterRow[]>`
+    SELECT l.id AS "loanId", l.code, b.name AS "borrowerName", l.office_id AS "officeId", o.name_bn AS "officeNameBn", o.name_en AS "officeNameEn",
+      l.society_id AS "societyId", s.name_bn AS "societyNameBn", s.name_en AS "societyNameEn", st.to_status AS status,
+      (due.total - coalesce(paid.due_part, 0))::bigint AS "unpaidDuePoisha",
+      (l.total_owed_poisha - coalesce(paid.total, 0))::bigint AS "outstandingPoisha"
+    FROM loans l
+    CROSS JOIN LATERAL (
+      SELECT e.to_status FROM loan_events e
+      WHERE e.loan_id = l.id AND e.to_status IS NOT NULL AND e.occurred_at <= ${at}
+      ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1) st
+    JOIN borrowers b ON b.id = l.borrower_id
+    JOIN offices o ON o.id = l.office_id JOIN societies s ON s.id = l.society_id
+    CROSS JOIN LATERAL (SELECT coalesce(sum(i.amount_poisha), 0) AS total FROM installments i WHERE i.loan_id = l.id AND i.due_at <= ${at}) due
+    LEFT JOIN LATERAL (
+      SELECT sum(pa.amount_poisha) AS total, sum(pa.amount_poisha) FILTER (WHERE i.due_at <= ${at}) AS due_part
+      FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
+      JOIN installments i ON i.loan_id = pa.loan_id AND i.seq = pa.installment_seq
+      WHERE pa.loan_id = l.id AND p.paid_at <= ${at}) paid ON true
+    WHERE st.to_status IN ('defaulted', 'blacklisted') AND l.disbursed_at <= ${at} AND ${scopeFilter(sql, actor, 'l')}
+      ${officeId ? sql`AND l.office_id IN (SELECT id FROM office_subtree(${officeId}))` : sql``}
+    ORDER BY "unpaidDuePoisha" DESC, l.code`;
 }

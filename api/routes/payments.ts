@@ -27,7 +27,7 @@ const Installment = z
 
 const listPayments = createRoute({
   method: 'get', path: '/api/payments', summary: 'Payments received in my part of the country, newest first',
-  request: { query: PageQuery.extend({ officeId: Id.optional(), provider: z.enum(['bkash', 'cash', 'bank']).optional(), status: z.enum(['received', 'applied', 'held', 'refunded']).optional(), from: DateText.optional(), to: DateText.optional() }) },
+  request: { query: PageQuery.extend({ officeId: Id.optional(), loanId: z.string().uuid().optional(), provider: z.enum(['bkash', 'cash', 'bank']).optional(), status: z.enum(['received', 'applied', 'held', 'refunded']).optional(), from: DateText.optional(), to: DateText.optional() }) },
   responses: { 200: { description: 'payments', content: { 'application/json': { schema: Page(Payment) } } }, ...errorResponses('UNAUTHORIZED', 'BAD_REQUEST', 'NOT_FOUND') },
 });
 
@@ -91,11 +91,12 @@ export function registerPayments(app: App, { sql, temporal }: AppDeps): void {
       FROM payments p JOIN loans l ON l.id = p.loan_id JOIN borrowers b ON b.id = l.borrower_id
       WHERE ${scopeFilter(sql, actor, 'l')}
         ${q.officeId ? sql`AND l.office_id IN (SELECT id FROM office_subtree(${q.officeId}))` : sql``}
+        ${q.loanId ? sql`AND p.loan_id = ${q.loanId}` : sql``}
         ${q.provider ? sql`AND p.provider = ${q.provider}` : sql``}
         ${q.status ? sql`AND p.status = ${q.status}` : sql``}
         ${q.from ? sql`AND p.paid_at >= ${new Date(dhakaInstant(q.from))}` : sql``}
         ${q.to ? sql`AND p.paid_at < ${new Date(dhakaInstant(q.to) + 86_400_000)}` : sql``}
-        ${after ? sql`AND (p.paid_at, p.id) < (${String(after.k)}::timestamptz, ${after.id}::uuid)` : sql``}
+        ${after ? sql`AND (p.paid_at, p.id) < (${String(after.k)}::text::timestamptz, ${after.id}::uuid)` : sql``}
       ORDER BY p.paid_at DESC, p.id DESC LIMIT ${q.limit + 1}`;
     return c.json(page(rows, q.limit, (r) => ({ k: r.paidAt, id: r.id })), 200);
   });

@@ -217,7 +217,7 @@ describe('report scope', () => {
       expect(res.status, query).toBe(400);
       expect(((await res.json()) as { error: { field: string } }).error.field).toBe(field);
     }
-    expect((await api.request(hq, 'GET', '/api/exports/collection.pdf')).status).toBe(400);
+    expect((await api.request(hq, 'GET', '/api/exports/collection.ods')).status).toBe(400);
   });
 });
 
@@ -253,6 +253,22 @@ async function readXlsx(bytes: Buffer) {
 }
 
 describe('exports', () => {
+  it('prints the defaulter list as an A4 PDF with Noto Sans Bengali embedded (shaped by Chromium), the office named, in its scope only', async () => {
+    const { res, bytes } = await download('district_officer', '/api/exports/defaulters.pdf?officeId=JHENAIDAH');
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="defaulters_JHENAIDAH_\d{4}-\d{2}-\d{2}\.pdf"$/);
+    const text = bytes.toString('latin1');
+    expect(text.startsWith('%PDF-')).toBe(true);
+    // The page is set in the font shipped with the app (subsets of it), regular and bold; the only
+    // other font is the system one Chromium draws the page-number footer with (digits only).
+    const fonts = [...new Set([...text.matchAll(/\/BaseFont\s*\/(?:[A-Z]{6}\+)?([A-Za-z0-9-]+)/g)].map((m) => m[1]!))];
+    expect(fonts).toEqual(expect.arrayContaining(['NotoSansBengali-Regular', 'NotoSansBengali-Bold']));
+    expect(fonts.filter((f) => !f.startsWith('NotoSansBengali')).length, fonts.join(', ')).toBeLessThanOrEqual(1);
+    const uco = await api.request(await api.as('upazila_officer'), 'GET', '/api/exports/defaulters.pdf?officeId=JHENAIDAH-KALIGANJ');
+    expect(uco.status).toBe(404);
+  });
+
+
   const FIELDS_BN: [string, keyof Figures][] = [
     ['বিতরণকৃত ঋণ (সংখ্যা)', 'loansDisbursed'], ['বিতরণকৃত অর্থ (টাকা)', 'amountDisbursedPoisha'], ['মেয়াদে প্রদেয় কিস্তি (টাকা)', 'duePoisha'],
     ['মেয়াদে আদায় (টাকা)', 'collectedPoisha'], ['প্রদেয় কিস্তির আদায় (টাকা)', 'collectedOfDuePoisha'], ['বকেয়া (টাকা)', 'overduePoisha'],
@@ -347,6 +363,16 @@ describe('exports', () => {
     }
     expect(rows.at(-1)![0]).toBe('Total');
     expect(poishaOf(rows.at(-1)![at('Unpaid due (Tk)')]!)).toBe(json.totalUnpaidDuePoisha);
+  });
+
+  it('lists the same defaulters with the same amounts now as as of this moment: the live figures agree with the audit trail', async () => {
+    type List = { items: { code: string; status: string; unpaidDuePoisha: number; outstandingPoisha: number }[]; totalUnpaidDuePoisha: number };
+    const pick = (l: List) => l.items.map(({ code, status, unpaidDuePoisha, outstandingPoisha }) => ({ code, status, unpaidDuePoisha, outstandingPoisha }));
+    const now = await get<List>('district_officer', '/api/defaulters');
+    const then = await get<List>('district_officer', `/api/defaulters?asOf=${encodeURIComponent(new Date().toISOString())}`);
+    expect(now.items.length).toBeGreaterThanOrEqual(3);
+    expect(pick(now)).toEqual(pick(then));
+    expect(now.totalUnpaidDuePoisha).toBe(then.totalUnpaidDuePoisha);
   });
 
   it('writes the blacklist as XLSX for the office asked for, neutralising the formula-like name', async () => {

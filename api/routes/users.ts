@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { ROLES } from '../access/actor';
+import { ROLES, type Actor, type Role } from '../access/actor';
 import { requireActor } from '../access/require-actor';
 import { assertCanWrite, scopeFilter } from '../access/scope';
 import type { App, AppDeps } from '../app-env';
@@ -54,12 +54,27 @@ const deactivate = createRoute({
   responses: { 204: { description: 'deactivated' }, ...errorResponses('UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND') },
 });
 
+/** Higher outranks lower; officers of the upazila's staff and the society's leaders are below the UCO. */
+const RANK: Record<Role, number> = { hq_admin: 5, divisional_officer: 4, district_officer: 3, upazila_officer: 2, collector: 1, auditor: 1, society_rep: 0 };
+
 export function registerUsers(app: App, { sql }: AppDeps): void {
   async function target(id: string) {
-    const [u] = await sql<{ id: string; username: string; office_id: string; society_id: string | null }[]>`
-      SELECT id, username, office_id, society_id FROM users WHERE id = ${id}`;
+    const [u] = await sql<{ id: string; username: string; office_id: string; society_id: string | null; role: Role }[]>`
+      SELECT id, username, office_id, society_id, role FROM users WHERE id = ${id}`;
     if (!u) throw new ApiError('NOT_FOUND', 'no such account here');
     return u;
+  }
+
+  /**
+   * Resetting or deactivating an account is for someone above it: never one's own account (a stolen
+   * session must not be able to lock the owner out without the current password), and never a
+   * colleague of the same or a higher rank (a UCO cannot take over another UCO's account).
+   */
+  function assertOutranks(actor: Actor, u: { id: string; role: Role }, what: string): void {
+    if (u.id === actor.id) throw new ApiError('BAD_REQUEST', `you cannot ${what} your own account here; change your own password with your current one`, 'id');
+    if (actor.role !== 'hq_admin' && RANK[u.role] >= RANK[actor.role]) {
+      throw new ApiError('FORBIDDEN', `a ${actor.role.replace(/_/g, ' ')} cannot ${what} the account of a ${u.role.replace(/_/g, ' ')}`);
+    }
   }
 
   app.openapi(create, async (c) => {
@@ -68,6 +83,10 @@ export function registerUsers(app: App, { sql }: AppDeps): void {
     const [office] = await sql<{ level: string }[]>`SELECT level FROM offices WHERE id = ${body.officeId}`;
     if (!office) throw new ApiError('NOT_FOUND', `no office ${body.officeId} here`, 'officeId');
     await assertCanWrite(sql, actor, 'user.manage', { officeId: body.officeId }, 'office');
+    // As with reset and deactivate: an office creates accounts below its own rank (headquarters: any).
+    if (actor.role !== 'hq_admin' && RANK[body.role] >= RANK[actor.role]) {
+      throw new ApiError('FORBIDDEN', `a ${actor.role.replace(/_/g, ' ')} cannot create a ${body.role.replace(/_/g, ' ')} account; headquarters can`, 'role');
+    }
     const level = ROLE_LEVEL[body.role];
     if (level && level !== office.level) throw new ApiError('BAD_REQUEST', `a ${body.role} belongs to a ${level} office, not a ${office.level} office`, 'role');
     if ((body.role === 'society_rep') !== !!body.societyId) throw new ApiError('BAD_REQUEST', 'a society representative, and only one, needs a societyId', 'societyId');
@@ -110,6 +129,7 @@ export function registerUsers(app: App, { sql }: AppDeps): void {
     const actor = requireActor(c);
     const u = await target(c.req.valid('param').id);
     await assertCanWrite(sql, actor, 'user.manage', { officeId: u.office_id, societyId: u.society_id }, 'account');
+    assertOutranks(actor, u, 'reset the password of');
     const { newPassword } = c.req.valid('json');
     const problem = passwordProblem(newPassword, u.username);
     if (problem) throw new ApiError('BAD_REQUEST', problem, 'newPassword');
@@ -126,7 +146,7 @@ export function registerUsers(app: App, { sql }: AppDeps): void {
     const actor = requireActor(c);
     const u = await target(c.req.valid('param').id);
     await assertCanWrite(sql, actor, 'user.manage', { officeId: u.office_id, societyId: u.society_id }, 'account');
-    if (u.id === actor.id) throw new ApiError('BAD_REQUEST', 'you cannot deactivate your own account', 'id');
+    assertOutranks(actor, u, 'deactivate');
     await sql.begin(async (tx) => {
       await tx`UPDATE users SET active = false WHERE id = ${u.id}`;
       await tx`INSERT INTO user_events (user_id, kind, actor) VALUES (${u.id}, 'deactivated', ${actor.id})`;

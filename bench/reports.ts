@@ -1,0 +1,130 @@
+// The two reports the issue names, over about a million installments: a district's defaulter list
+// (GET /api/defaulters?officeId=<district>, now and as of a past date) and the national collection
+// report (GET /api/reports/collection as headquarters). BENCH_LOANS loans (default 85 000 × 12 =
+// 1 020 000 installments) are seeded straight into PostgreSQL in one district (the worst case: every
+// loan is in the district's list). Each route is called through the Hono app in-process with a real
+// session (access checks, validation, JSON) BENCH_REQUESTS times after a warm-up, beside the bare
+// work behind it in the same rounds: the defaulter list's SQL text run directly, and
+// collectionReport() called directly. Aims: defaulter list p95 < 50 ms, national report p95 < 1 s.
+// Prints one JSON line.
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Actor } from '../api/access/actor';
+import { createApp } from '../api/app';
+import { hashPassword } from '../api/auth/passwords';
+import { collectionReport, reportOffice, resolvePeriod } from '../api/routes/reports';
+import { createSql } from '../db/client';
+import { migrate } from '../db/migrate';
+import { addMonths, toDhakaDate } from '../domain/dhaka-time';
+import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postgres';
+import { ms, percentile, rounds, seedDistrict } from './district-data';
+
+const LOANS = Number(process.env.BENCH_LOANS ?? 85_000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30);
+const PASSWORD = 'bench password 123';
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'asrayon-bench-reports-'));
+await chmod(dir, 0o755);
+const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
+try {
+  await ensureDatabase(pg.urlFor('postgres'), 'bench');
+  const sql = createSql({ url: pg.urlFor('bench'), max: 10 });
+  await migrate(sql);
+  const t0 = performance.now();
+  const seeded = await seedDistrict(sql, LOANS);
+  const seedSeconds = (performance.now() - t0) / 1000;
+
+  const user = async (username: string, role: Actor['role'], officeId: string): Promise<Actor> => {
+    const actor: Actor = { id: randomUUID(), username, name: username, role, officeId, societyId: null, language: 'bn', mustChangePassword: false };
+    await sql`INSERT INTO users (id, username, name, role, office_id, password_hash, created_by) VALUES (${actor.id}, ${username}, ${username}, ${role}, ${officeId}, ${await hashPassword(PASSWORD)}, 'bench')`;
+    return actor;
+  };
+  const dco = await user('dco-bench', 'district_officer', 'JHENAIDAH');
+  const hq = await user('hq-bench', 'hq_admin', 'BD');
+  const temporal = { workflow: { start: async () => undefined } } as unknown as Client; // the reports only read
+  const app = createApp({ sql, temporal, taskQueue: 'bench' });
+  const login = async (username: string) => {
+    const res = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: username, password: PASSWORD }) });
+    if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+    return res.headers.get('set-cookie')!.split(';')[0]!;
+  };
+  const [dcoCookie, hqCookie] = [await login(dco.username), await login(hq.username)];
+
+  const thisMonth = `${toDhakaDate(Date.now()).slice(0, 8)}01`;
+  const from = addMonths(thisMonth, -12);
+  const asOf = new Date(Date.now() - 30 * 86_400_000).toISOString();
+  const get = async (url: string, cookie: string) => {
+    const res = await app.request(url, { headers: { cookie } });
+    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+
+  // The defaulter list's own SQL, as in api/routes/loans.ts (defaultersNow / defaultersAsOf), for the
+  // district, without the access filter, validation and JSON.
+  const bareNow = (at: Date) => sql`
+    SELECT l.id, l.code, b.name, o.name_bn, s.name_bn, l.status,
+      coalesce(m.unpaid_due, 0)::bigint AS unpaid, (l.total_owed_poisha - coalesce(m.paid, 0))::bigint AS outstanding
+    FROM loans l JOIN borrowers b ON b.id = l.borrower_id JOIN offices o ON o.id = l.office_id JOIN societies s ON s.id = l.society_id
+    LEFT JOIN LATERAL (
+      SELECT sum(i.amount_poisha - i.paid_poisha) FILTER (WHERE i.due_at <= ${at}) AS unpaid_due, sum(i.paid_poisha) AS paid
+      FROM installments i WHERE i.loan_id = l.id) m ON true
+    WHERE l.status IN ('defaulted', 'blacklisted') AND l.office_id IN (SELECT id FROM office_subtree('JHENAIDAH'))
+    ORDER BY unpaid DESC, l.code`;
+  const bareAsOf = (at: Date) => sql`
+    SELECT l.id, l.code, b.name, st.to_status,
+      (due.total - coalesce(paid.due_part, 0))::bigint AS unpaid, (l.total_owed_poisha - coalesce(paid.total, 0))::bigint AS outstanding
+    FROM loans l
+    CROSS JOIN LATERAL (SELECT e.to_status FROM loan_events e WHERE e.loan_id = l.id AND e.to_status IS NOT NULL AND e.occurred_at <= ${at}
+      ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1) st
+    JOIN borrowers b ON b.id = l.borrower_id JOIN offices o ON o.id = l.office_id JOIN societies s ON s.id = l.society_id
+    CROSS JOIN LATERAL (SELECT coalesce(sum(i.amount_poisha), 0) AS total FROM installments i WHERE i.loan_id = l.id AND i.due_at <= ${at}) due
+    LEFT JOIN LATERAL (
+      SELECT sum(pa.amount_poisha) AS total, sum(pa.amount_poisha) FILTER (WHERE i.due_at <= ${at}) AS due_part
+      FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
+      JOIN installments i ON i.loan_id = pa.loan_id AND i.seq = pa.installment_seq
+      WHERE pa.loan_id = l.id AND p.paid_at <= ${at}) paid ON true
+    WHERE st.to_status IN ('defaulted', 'blacklisted') AND l.disbursed_at <= ${at} AND l.office_id IN (SELECT id FROM office_subtree('JHENAIDAH'))
+    ORDER BY unpaid DESC, l.code`;
+
+  let defaulters = 0;
+  const office = await reportOffice(sql, hq, undefined);
+  const period = resolvePeriod({ from, to: thisMonth });
+  const t = await rounds(REQUESTS, {
+    defaultersRoute: async () => {
+      defaulters = ((await get('/api/defaulters?officeId=JHENAIDAH', dcoCookie)).items as unknown[]).length;
+    },
+    defaultersBare: async () => void (await bareNow(new Date())),
+    defaultersAsOfRoute: async () => void (await get(`/api/defaulters?officeId=JHENAIDAH&asOf=${encodeURIComponent(asOf)}`, dcoCookie)),
+    defaultersAsOfBare: async () => void (await bareAsOf(new Date(asOf))),
+    nationalRoute: async () => void (await get(`/api/reports/collection?from=${from}&to=${thisMonth}`, hqCookie)),
+    nationalBare: async () => void (await collectionReport(sql, hq, office, period)),
+  });
+  const stat = (k: string) => ({ p50: ms(percentile(t[k]!, 50)), p95: ms(percentile(t[k]!, 95)) });
+  const [{ bytes }] = await sql<[{ bytes: string }]>`SELECT pg_database_size(current_database())::text AS bytes`;
+  const r = Object.fromEntries(Object.keys(t).map((k) => [k, stat(k)]));
+  console.log(JSON.stringify({
+    bench: 'reports',
+    ...seeded,
+    seedSeconds: +seedSeconds.toFixed(1),
+    databaseMb: Math.round(Number(bytes) / 1024 / 1024),
+    defaultersInTheList: defaulters,
+    requests: REQUESTS,
+    defaultersMs: r.defaultersRoute,
+    defaultersBareSqlMs: r.defaultersBare,
+    defaultersRatio: +(r.defaultersRoute!.p95 / r.defaultersBare!.p95).toFixed(2),
+    defaultersAsOfMs: r.defaultersAsOfRoute,
+    defaultersAsOfBareSqlMs: r.defaultersAsOfBare,
+    nationalCollectionMs: r.nationalRoute,
+    nationalCollectionBareMs: r.nationalBare,
+    nationalRatio: +(r.nationalRoute!.p95 / r.nationalBare!.p95).toFixed(2),
+    aims: { defaultersP95Under50ms: r.defaultersRoute!.p95 < 50, nationalP95Under1s: r.nationalRoute!.p95 < 1000 },
+    cpus: os.cpus().length,
+  }));
+  await sql.end();
+} finally {
+  await pg.stop();
+  await rm(dir, { recursive: true, force: true });
+}
