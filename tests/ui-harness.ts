@@ -23,6 +23,9 @@ export interface UiHarness {
   context(opts?: { phone?: boolean; javaScript?: boolean; language?: 'bn' | 'en' }): Promise<BrowserContext>;
   /** A new page logged in through the login form as the harness's account for `role`. */
   loginAs(role: Role, opts?: { phone?: boolean; javaScript?: boolean }): Promise<Page>;
+  /** Switches the language with the header's button and waits until the new page is there (the
+   *  choice is remembered on the account, so a test that leaves it half-done changes the next test). */
+  switchLanguage(page: Page, language: 'bn' | 'en'): Promise<void>;
   screenshot(page: Page, name: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -59,6 +62,12 @@ export async function createUiHarness(): Promise<UiHarness> {
       await page.locator('#password').fill(PASSWORD);
       await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.locator('form button').last().click()]);
       return page;
+    },
+    async switchLanguage(page, language) {
+      const [from, to] = language === 'en' ? ['English', 'বাংলা'] : ['বাংলা', 'English'];
+      await page.getByRole('button', { name: from, exact: true }).click();
+      await page.getByRole('button', { name: to, exact: true }).waitFor();
+      await page.waitForLoadState('load');
     },
     async screenshot(page, name) {
       const file = path.join(SCREENSHOTS, `${name}.png`);

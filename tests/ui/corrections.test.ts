@@ -81,7 +81,7 @@ describe('correction requests in the browser', () => {
     await expect.poll(() => staff.locator('[role=status]').textContent()).toContain('সংশোধিত আবেদন পাঠানো হয়েছে');
     await expect.poll(async () => { await staff.goto(requestUrl); return staff.locator('table.diff').textContent(); }, { timeout: 20_000 }).toContain('আব্দুল করিম মিয়া');
 
-    await staff.getByRole('button', { name: 'English' }).click();
+    await ui.switchLanguage(staff, 'en');
     await staff.goto(requestUrl);
     await expect.poll(() => staff.locator('h1').textContent()).toContain('Pending');
     expect(await staff.locator('table.history').textContent()).toContain('Sent back');

@@ -85,7 +85,7 @@ describe('dashboard', () => {
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await ui.screenshot(page, 'dashboard-dco-phone');
-    await page.getByRole('button', { name: 'English' }).click();
+    await ui.switchLanguage(page, 'en');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Dashboard — Jhenaidah');
     expect(await page.getByTestId('in-grace').textContent()).toContain('Loans in grace');
     await ui.screenshot(page, 'dashboard-dco-phone-en');
@@ -93,7 +93,7 @@ describe('dashboard', () => {
     await expect.poll(() => desktop.locator('h1').textContent()).toBe('Dashboard — Jhenaidah');
     await expect.poll(() => desktop.locator('canvas').count()).toBe(2);
     await ui.screenshot(desktop, 'dashboard-dco-en');
-    await desktop.getByRole('button', { name: 'বাংলা' }).click();
+    await ui.switchLanguage(desktop, 'bn');
     await expect.poll(() => desktop.locator('h1').textContent()).toContain('ড্যাশবোর্ড');
   });
 });

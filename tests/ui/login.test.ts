@@ -39,14 +39,14 @@ describe('logging in and out in the browser', () => {
 
   it('switches to English and remembers it on the account for the next login', async () => {
     const page = await ui.loginAs('collector');
-    await page.getByRole('button', { name: 'English' }).click();
+    await ui.switchLanguage(page, 'en');
     await expect.poll(() => page.locator('nav').textContent()).toContain('Dashboard');
     const me = (await (await ui.api.request(await ui.api.as('collector'), 'GET', '/api/auth/me')).json()) as { user: { language: string } };
     expect(me.user.language).toBe('en');
     const fresh = await ui.loginAs('collector');
     expect(await fresh.locator('nav').textContent()).toContain('Dashboard');
     await ui.screenshot(fresh, 'dashboard-en');
-    await fresh.getByRole('button', { name: 'বাংলা' }).click();
+    await ui.switchLanguage(fresh, 'bn');
     await expect.poll(() => fresh.locator('nav').textContent()).toContain('ড্যাশবোর্ড');
   });
 

@@ -189,7 +189,7 @@ describe('the network’s figures', () => {
 
   it('reads in English on a phone', async () => {
     const page = await ui.loginAs('auditor', { phone: true });
-    await page.getByRole('button', { name: 'English' }).click();
+    await ui.switchLanguage(page, 'en');
     await expect.poll(() => page.locator('nav').first().textContent()).toContain('Network');
     await page.goto('/network/tcv');
     expect(await page.locator('h1').textContent()).toBe('Evaluation (TCV)');

@@ -40,13 +40,13 @@ describe('the rules page', () => {
 
     const phone = await ui.loginAs('auditor', { phone: true });
     await phone.goto('/rules');
-    await phone.getByRole('button', { name: 'English' }).click();
+    await ui.switchLanguage(phone, 'en');
     await expect.poll(() => phone.locator('#grace').textContent()).toContain('An unpaid installment may still be paid for 2 seconds after its deadline');
     expect(await phone.locator('#default').textContent()).toContain('missed installments 2 or more');
     await phone.waitForLoadState('networkidle');
     await ui.screenshot(phone, 'rules-phone-en');
     await fits360(phone);
-    await phone.getByRole('button', { name: 'বাংলা' }).click();
+    await ui.switchLanguage(phone, 'bn');
     await expect.poll(() => phone.locator('h1').textContent()).toBe('নীতিমালা');
   });
 
@@ -114,7 +114,7 @@ describe('the rules page', () => {
     await ui.api.sql`UPDATE installments SET due_at = now() - interval '10 days', status = 'overdue' WHERE loan_id = ${recent.loanId}`;
     const hq = await ui.loginAs('hq_admin', { phone: true });
     await hq.goto('/rules/grace');
-    await hq.getByRole('button', { name: 'English' }).click();
+    await ui.switchLanguage(hq, 'en');
     await expect.poll(() => hq.locator('h1').textContent()).toContain('Grace period');
     const grace = JSON.parse(await hq.locator('#content').inputValue()) as { rules: { event: { params: { grace: string } } }[] };
     grace.rules[0]!.event.params.grace = '30d';
@@ -126,7 +126,7 @@ describe('the rules page', () => {
     expect(await hq.locator('.whatif table.loans').textContent()).toContain('In grace');
     await ui.screenshot(hq, 'rules-grace-what-if-phone-en');
     await fits360(hq);
-    await hq.getByRole('button', { name: 'বাংলা' }).click();
+    await ui.switchLanguage(hq, 'bn');
     await expect.poll(() => hq.locator('h1').textContent()).toContain('অতিরিক্ত সময়');
   });
 
