@@ -134,10 +134,18 @@ function figures(r: FigureRow): FiguresBody {
  * One statement: every loan in scope is tagged with the child (office below `office`, or society of
  * an upazila) it rolls up to; figures are summed per child; the totals row is the sum of those
  * child rows. A society representative's only child is their own society.
+ *
+ * A period that has not ended is reported as of now, and "now" is what the loan and installment rows
+ * hold: each loan's status and each installment's paid amount are kept there by the same
+ * transactions that write the audit trail and the allocations. So the live report reads those
+ * instead of replaying the history (one index probe per loan, every allocation re-summed), which is
+ * what the national report spends its time on. `source: 'history'` forces the replay; the two agree
+ * by construction, and a test holds them to it.
  */
-export async function collectionReport(sql: Sql, actor: Actor, office: OfficeRefBody, period: ResolvedPeriod, now = Date.now()): Promise<CollectionReportBody> {
+export async function collectionReport(sql: Sql, actor: Actor, office: OfficeRefBody, period: ResolvedPeriod, now = Date.now(), source: 'auto' | 'history' = 'auto'): Promise<CollectionReportBody> {
   const { start, end } = period;
   const cutoff = new Date(Math.min(end.getTime(), now));
+  const live = source === 'auto' && end.getTime() > now;
   const repSociety = actor.role === 'society_rep' ? actor.societyId : null;
   const bySociety = office.level === 'upazila' || repSociety !== null;
   const kids = repSociety
@@ -148,13 +156,33 @@ export async function collectionReport(sql: Sql, actor: Actor, office: OfficeRef
   const under = bySociety
     ? sql``
     : sql`, under(id, child) AS (SELECT id, id FROM kids UNION ALL SELECT o.id, u.child FROM offices o JOIN under u ON o.parent_id = u.id)`;
-  const rows = await sql<FigureRow[]>`
-    WITH RECURSIVE kids AS (${kids}) ${under},
-    ln AS (
-      SELECT l.id, ${bySociety ? sql`k.id` : sql`u.child`} AS child, l.principal_poisha, l.disbursed_at
-      FROM loans l ${bySociety ? sql`JOIN kids k ON k.id = l.society_id` : sql`JOIN under u ON u.id = l.office_id`}
-      WHERE ${scopeFilter(sql, actor, 'l')} AND l.disbursed_at < ${cutoff}
-        ${office.level === 'upazila' ? sql`AND l.office_id = ${office.id}` : sql``}),
+  const ln = sql`
+    SELECT l.id, ${bySociety ? sql`k.id` : sql`u.child`} AS child, l.principal_poisha, l.disbursed_at, l.status
+    FROM loans l ${bySociety ? sql`JOIN kids k ON k.id = l.society_id` : sql`JOIN under u ON u.id = l.office_id`}
+    WHERE ${scopeFilter(sql, actor, 'l')} AND l.disbursed_at < ${cutoff}
+      ${office.level === 'upazila' ? sql`AND l.office_id = ${office.id}` : sql``}`;
+  // Each set defines dis, col, ins and stj per child: disbursed, collected, due/overdue, statuses.
+  const perChild = live
+    ? sql`
+    ln AS (${ln}),
+    dis AS (
+      SELECT child, count(*) AS n, sum(principal_poisha) AS amount
+      FROM ln WHERE disbursed_at >= ${start} AND status <> 'cancelled' GROUP BY child),
+    col AS (
+      SELECT ln.child, sum(pa.amount_poisha) AS amount
+      FROM payments p JOIN payment_allocations pa ON pa.payment_id = p.id JOIN ln ON ln.id = pa.loan_id
+      WHERE p.paid_at >= ${start} AND p.paid_at < ${end} GROUP BY ln.child),
+    ins AS (
+      SELECT ln.child,
+        sum(i.amount_poisha) FILTER (WHERE i.due_at >= ${start}) AS due,
+        sum(i.paid_poisha) FILTER (WHERE i.due_at >= ${start}) AS of_due,
+        sum(i.amount_poisha - i.paid_poisha) FILTER (WHERE i.due_at < ${cutoff} AND ln.status NOT IN ('written_off', 'cancelled')) AS overdue
+      FROM installments i JOIN ln ON ln.id = i.loan_id
+      WHERE i.due_at < ${end}
+      GROUP BY ln.child),
+    stj AS (SELECT child, jsonb_object_agg(status, n) AS by_status FROM (SELECT child, status, count(*) AS n FROM ln GROUP BY child, status) c GROUP BY child),`
+    : sql`
+    ln AS (${ln}),
     st AS (
       SELECT ln.id, coalesce((
         SELECT e.to_status FROM loan_events e
@@ -183,8 +211,10 @@ export async function collectionReport(sql: Sql, actor: Actor, office: OfficeRef
       LEFT JOIN paid p ON p.loan_id = i.loan_id AND p.seq = i.seq
       WHERE i.due_at < ${end}
       GROUP BY ln.child),
-    stc AS (SELECT ln.child, st.status, count(*) AS n FROM ln JOIN st USING (id) GROUP BY ln.child, st.status),
-    stj AS (SELECT child, jsonb_object_agg(status, n) AS by_status FROM stc GROUP BY child),
+    stj AS (SELECT child, jsonb_object_agg(status, n) AS by_status FROM (SELECT ln.child, st.status, count(*) AS n FROM ln JOIN st USING (id) GROUP BY ln.child, st.status) c GROUP BY child),`;
+  const rows = await sql<FigureRow[]>`
+    WITH RECURSIVE kids AS (${kids}) ${under},
+    ${perChild}
     fig AS (
       SELECT k.id AS child, k.level, k.name_bn, k.name_en,
         coalesce(dis.n, 0)::bigint AS loans_disbursed, coalesce(dis.amount, 0)::bigint AS amount_disbursed,
