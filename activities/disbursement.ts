@@ -1,8 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { scheduleMessage } from '../domain/loan-changes';
 import { checkPrincipal, generateSchedule, type Schedule } from '../domain/schedule';
 import type { LoanInput, ResolvedPolicy } from '../domain/types';
 import { PolicyResolutionError, resolvePolicy } from '../policy/resolve-policy';
 import type { ActivityDeps } from '.';
+import { insertLoanMessages } from './loan-messages';
 import { rememberRuleVersions } from './rule-versions';
 
 interface InstallmentRow {
@@ -30,8 +32,10 @@ export function createDisbursementActivities({ sql, policy }: ActivityDeps) {
     /**
      * Resolves and pins the loan's policy, generates its schedule and stores both. Idempotent: a
      * retry after a successful write returns what was stored, even if the policy changed since.
+     * With `scheduleMessage`, the schedule SMS is queued in the same transaction (workflows from
+     * patch `loan-messages-in-events` on; before it the workflow queued it in its own activity).
      */
-    async recordDisbursement(input: LoanInput): Promise<{ policy: ResolvedPolicy; schedule: Schedule }> {
+    async recordDisbursement(input: LoanInput, opts: { scheduleMessage?: boolean } = {}): Promise<{ policy: ResolvedPolicy; schedule: Schedule }> {
       const [existing] = await sql<{ policy: ResolvedPolicy | null; service_charge_poisha: number; total_owed_poisha: number }[]>`
         SELECT policy, service_charge_poisha, total_owed_poisha FROM loans WHERE id = ${input.loanId}`;
       if (!existing) throw ApplicationFailure.create({ type: 'LoanNotFound', message: `loan ${input.loanId} is not in the database`, nonRetryable: true });
@@ -82,6 +86,7 @@ export function createDisbursementActivities({ sql, policy }: ActivityDeps) {
             ${tx.json({ serviceChargePoisha: schedule.serviceChargePoisha, totalOwedPoisha: schedule.totalOwedPoisha, refs: resolved.refs } as never)},
             ${new Date(input.disbursedAt)})
           ON CONFLICT (loan_id, event_key) DO NOTHING`;
+        if (opts.scheduleMessage) await insertLoanMessages(tx, [scheduleMessage(input, schedule, Date.now())]);
       });
       return { policy: resolved, schedule };
     },

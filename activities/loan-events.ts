@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoanEventRecord } from '../domain/types';
 import type { ActivityDeps } from '.';
+import { insertLoanMessages } from './loan-messages';
 
 export function createLoanEventActivities({ sql }: ActivityDeps) {
   return {
@@ -20,6 +21,7 @@ export function createLoanEventActivities({ sql }: ActivityDeps) {
           ON CONFLICT (loan_id, event_key) DO NOTHING
           RETURNING id`;
         if (inserted.length === 0) return; // already written by an earlier attempt
+        if (e.messages?.length) await insertLoanMessages(tx, e.messages);
 
         if (e.payment) {
           const p = e.payment;

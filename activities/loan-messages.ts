@@ -5,24 +5,14 @@ import { bnDate, bnDigits } from '../domain/bengali';
 import { formatTaka } from '../domain/money';
 import { countSegments } from '../sms/segments';
 import { loadTemplatesSync } from '../sms/templates';
+import type { LoanMessage } from '../domain/types';
+import type { SqlOrTx } from '../db/client';
 import type { ActivityDeps } from '.';
+
+export type { LoanMessage };
 
 const templates = loadTemplatesSync();
 
-export interface LoanMessage {
-  loanId: string;
-  loanCode: string;
-  borrowerId: string;
-  template: 'loan_schedule' | 'payment_receipt' | 'grace_warning' | 'default_warning' | 'blacklist_notice';
-  /** Unique for this loan and template (e.g. the trxId of a receipt, the installment of a warning). */
-  key: string;
-  at: number;
-  amountPoisha: number;
-  totalPoisha?: number;
-  balancePoisha?: number;
-  count?: number;
-  date?: string;
-}
 
 /** The borrower as a message needs them (absent: the borrower row is missing). */
 export interface MessageRecipient {
@@ -59,17 +49,30 @@ export function loanMessageRow(m: LoanMessage, b: MessageRecipient | undefined) 
   };
 }
 
+/**
+ * Queues loan messages in the outbox, each once (its idempotency key); inside the caller's
+ * transaction when given one, so a change and the SMS it sends are written together. Returns how
+ * many were new.
+ */
+export async function insertLoanMessages(sql: SqlOrTx, messages: readonly LoanMessage[]): Promise<number> {
+  if (messages.length === 0) return 0;
+  const ids = [...new Set(messages.map((m) => m.borrowerId))];
+  const borrowers = await sql<(MessageRecipient & { id: string })[]>`SELECT id, name, mobile FROM borrowers WHERE id = ANY(${ids})`;
+  const byId = new Map(borrowers.map((b) => [b.id, b]));
+  const rows = messages.map((m) => loanMessageRow(m, byId.get(m.borrowerId)));
+  const inserted = await sql`
+    INSERT INTO outbox (idempotency_key, channel, recipient, borrower_id, loan_id, template, params, body, segments, status, last_error, not_before)
+    SELECT r.idempotency_key, r.channel, r.recipient, r.borrower_id, r.loan_id, r.template, r.params, r.body, r.segments, r.status, r.last_error, r.not_before
+    FROM jsonb_to_recordset(${sql.json(rows as never)}) AS r(idempotency_key text, channel text, recipient text, borrower_id uuid, loan_id uuid,
+      template text, params jsonb, body text, segments integer, status text, last_error text, not_before timestamptz)
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
+  return inserted.length;
+}
+
 export function createLoanMessageActivities({ sql }: ActivityDeps) {
   return {
     async queueLoanMessage(m: LoanMessage): Promise<{ queued: boolean }> {
-      const [b] = await sql<MessageRecipient[]>`SELECT name, mobile FROM borrowers WHERE id = ${m.borrowerId}`;
-      const r = loanMessageRow(m, b);
-      const rows = await sql`
-        INSERT INTO outbox (idempotency_key, channel, recipient, borrower_id, loan_id, template, params, body, segments, status, last_error, not_before)
-        VALUES (${r.idempotency_key}, ${r.channel}, ${r.recipient}, ${r.borrower_id}, ${r.loan_id}, ${r.template},
-          ${sql.json(r.params as never)}, ${r.body}, ${r.segments}, ${r.status}, ${r.last_error}, ${r.not_before})
-        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
-      return { queued: rows.length > 0 };
+      return { queued: (await insertLoanMessages(sql, [m])) > 0 };
     },
   };
 }

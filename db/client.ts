@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 
 export type Sql = postgres.Sql;
+/** A pool or an open transaction: for helpers that write inside their caller's transaction. */
+export type SqlOrTx = postgres.Sql | postgres.TransactionSql;
 
 export interface DbOptions {
   url: string;

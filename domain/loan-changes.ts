@@ -4,7 +4,7 @@
 // One implementation, so an imported loan is in exactly the state its workflow would have reached.
 import { applyMoney, deriveStatus, installSchedule, isTerminal, nextTimer, paidTotal, recordDecision, type LoanState } from './loan-state';
 import type { Schedule } from './schedule';
-import type { EpochMs, LoanEventRecord, PaymentInput, PaymentResult, ResolvedPolicy, RuleRef } from './types';
+import type { EpochMs, LoanEventRecord, LoanInput, LoanMessage, PaymentInput, PaymentResult, ResolvedPolicy, RuleRef } from './types';
 
 export type EventFields = Partial<Omit<LoanEventRecord, 'loanId' | 'key' | 'version' | 'snapshot'>> & Pick<LoanEventRecord, 'kind' | 'actor'>;
 
@@ -19,9 +19,17 @@ export function disburse(s: LoanState, policy: ResolvedPolicy, schedule: Schedul
 }
 
 /** What the schedule SMS sent at disbursement says: the first installment, the total, how many. */
-export function scheduleMessageFields(s: LoanState): { amountPoisha: number; totalPoisha: number; count: number; date: string } {
-  const first = s.installments[0]!;
-  return { amountPoisha: first.amountPoisha, totalPoisha: s.totalOwedPoisha, count: s.installments.length, date: first.dueDate };
+export function scheduleMessageFields(owed: ScheduleOwed): { amountPoisha: number; totalPoisha: number; count: number; date: string } {
+  const first = owed.installments[0]!;
+  return { amountPoisha: first.amountPoisha, totalPoisha: owed.totalOwedPoisha, count: owed.installments.length, date: first.dueDate };
+}
+
+/** The installments and total a schedule SMS names: a loan's state or the schedule just generated. */
+type ScheduleOwed = { installments: readonly { amountPoisha: number; dueDate: string }[]; totalOwedPoisha: number };
+
+/** The schedule SMS sent at disbursement. */
+export function scheduleMessage(input: LoanInput, owed: ScheduleOwed, at: EpochMs): LoanMessage {
+  return { loanId: input.loanId, loanCode: input.loanCode, borrowerId: input.borrowerId, template: 'loan_schedule', key: 'disbursed', at, ...scheduleMessageFields(owed) };
 }
 
 /** Moves the loan to the status its installments imply, recording why; the fields of the event to persist. */

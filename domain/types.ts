@@ -200,6 +200,22 @@ export interface HeldPaymentDecision {
   note: string;
 }
 
+/** One SMS a loan sends besides reminders (schedule, receipt, warnings, blacklist notice); one outbox row. */
+export interface LoanMessage {
+  loanId: string;
+  loanCode: string;
+  borrowerId: string;
+  template: 'loan_schedule' | 'payment_receipt' | 'grace_warning' | 'default_warning' | 'blacklist_notice';
+  /** Unique for this loan and template (e.g. the trxId of a receipt, the installment of a warning). */
+  key: string;
+  at: number;
+  amountPoisha: number;
+  totalPoisha?: number;
+  balancePoisha?: number;
+  count?: number;
+  date?: string;
+}
+
 /** One persisted change of a loan: written by the workflow through an idempotent activity. */
 export interface LoanEventRecord {
   loanId: string;
@@ -229,6 +245,8 @@ export interface LoanEventRecord {
   payment: (PaymentInput & { outcome: 'applied' | 'held' | 'refunded'; allocations: Allocation[]; excessPoisha: Poisha; late: boolean }) | null;
   blacklist: 'list' | 'settle' | null;
   closedReason: string | null;
+  /** The SMS this change sends, queued in the same transaction as the change (absent: none). */
+  messages?: LoanMessage[];
 }
 
 export interface ReminderRequest {

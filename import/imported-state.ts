@@ -4,11 +4,10 @@
 // The import writes everything this state implies in its transaction (write-import.ts) and starts
 // the workflow with it, so the workflow's first run only sets its next timer. The same facts give
 // the same state: a resumed import computes it again from the stored loan (resume-import.ts).
-import type { LoanMessage } from '../activities/loan-messages';
-import { disburse, duePriorPayment, loanEvent, receivePayment, scheduleMessageFields } from '../domain/loan-changes';
+import { disburse, duePriorPayment, loanEvent, receivePayment, scheduleMessage } from '../domain/loan-changes';
 import { initialState, type LoanState } from '../domain/loan-state';
 import type { Schedule } from '../domain/schedule';
-import type { EpochMs, LoanEventRecord, LoanInput, ResolvedPolicy } from '../domain/types';
+import type { EpochMs, LoanEventRecord, LoanInput, LoanMessage, ResolvedPolicy } from '../domain/types';
 
 /** What an imported loan's first state is computed from. */
 export interface StateOrigin {
@@ -35,15 +34,7 @@ export interface ImportedStart {
 export function importedStart(input: LoanInput, { policy, schedule, at }: StateOrigin): ImportedStart {
   const state = initialState(input);
   disburse(state, policy, schedule, at);
-  const scheduleMessage: LoanMessage = {
-    loanId: input.loanId,
-    loanCode: input.loanCode,
-    borrowerId: input.borrowerId,
-    template: 'loan_schedule',
-    key: 'disbursed',
-    at,
-    ...scheduleMessageFields(state),
-  };
+  const message = scheduleMessage(input, state, at);
   // A prior payment that comes after the loan's first timer (never one made an hour after
   // disbursement, unless a reminder falls in that hour) stays for the workflow to apply in turn.
   const events: LoanEventRecord[] = [];
@@ -51,5 +42,5 @@ export function importedStart(input: LoanInput, { policy, schedule, at }: StateO
     const { money, event } = receivePayment(state, p, at, p.recordedBy);
     events.push(loanEvent(state, event, at, new Set(money.allocations.map((a) => a.seq)), []));
   }
-  return { state, events, scheduleMessage };
+  return { state, events, scheduleMessage: message };
 }

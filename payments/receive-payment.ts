@@ -80,7 +80,7 @@ async function loanIsClosed(sql: Sql, loanId: string): Promise<boolean> {
 
 /**
  * Delivers stored, matched payments not yet in their loan's ledger (after a crash, a burst the API
- * left to us, or a retry), `concurrency` at a time, oldest first.
+ * left to us, or a retry), `concurrency` at a time (default 32), oldest first.
  */
 export async function deliverPending(sql: Sql, temporal: Client, opts: { olderThanMs?: number; limit?: number; concurrency?: number } = {}): Promise<{ delivered: number; failed: number }> {
   const rows = await sql<{ id: string }[]>`
@@ -97,7 +97,7 @@ export async function deliverPending(sql: Sql, temporal: Client, opts: { olderTh
       else failed += 1;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 8), rows.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 32), rows.length) }, lane));
   return { delivered, failed };
 }
 

@@ -66,10 +66,18 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
 class EarlyExit extends Error {}
 
+/**
+ * Eager activities: the server hands a workflow's new activity task straight back to the worker
+ * that completed the workflow task, instead of through the task queue. Every change of a loan is
+ * one write-through activity, so this is most of a payment's round trips: updates with one
+ * activity went from 82/s to 107–120/s on 2 cores (scratch measurement, 2026-12-02).
+ */
+const DYNAMIC_CONFIG = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+
 async function launch(binary: string, opts: DevServerOptions, port: number): Promise<DevServer> {
   const persist = opts.persist ?? true;
   const uiPort = opts.ui === false ? null : await choosePort(opts.dataDir, 'temporal-ui', opts.uiPort ?? port + 1000, [port]);
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', ...DYNAMIC_CONFIG];
   if (persist) args.push('--db-filename', path.join(opts.dataDir, 'temporal.db'));
   if (uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(uiPort));

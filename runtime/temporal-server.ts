@@ -228,6 +228,9 @@ limit.maxIDLength:
   - value: 255
 system.forceSearchAttributesCacheRefreshOnRead:
   - value: true
+# A loan's write-through activity runs on the worker that just ran its workflow task (no matching round trip).
+system.enableActivityEagerExecution:
+  - value: true
 `;
 
 /** Starts the server (all four services in one process) and waits until the frontend answers. */

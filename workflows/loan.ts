@@ -30,8 +30,11 @@ import {
   type LoanState,
 } from '../domain/loan-state';
 import { toDhakaDate } from '../domain/dhaka-time';
-import type { LoanStatus, LoanView, NextTimer, PaymentInput, PaymentResult, RuleRef } from '../domain/types';
+import type { LoanMessage, LoanStatus, LoanView, NextTimer, PaymentInput, PaymentResult, RuleRef } from '../domain/types';
 import { amendUpdate, BUSINESS_FAILURES, closeUpdate, decideHeldPaymentUpdate, payUpdate, viewQuery, type LoanWorkflowArgs } from './loan-definitions';
+
+/** Loan messages written with the change that sends them, not in activities of their own. */
+const MESSAGES_IN_EVENTS = 'loan-messages-in-events';
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -48,6 +51,8 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   let changes = 0;
   let writes: Promise<unknown> = Promise.resolve();
   let pendingWrites = 0;
+  /** SMS waiting for the change they belong to: written in the same activity and transaction. */
+  const messages: LoanMessage[] = [];
 
   /** Queues a write; writes run one at a time, in the order the changes happened. */
   function enqueue<T>(write: () => Promise<T>): Promise<T> {
@@ -61,6 +66,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
 
   function persist(fields: EventFields): Promise<void> {
     const record = loanEvent(state, fields, Date.now(), dirty, removed.splice(0));
+    if (messages.length > 0) record.messages = messages.splice(0);
     dirty.clear();
     changes += 1;
     return enqueue(() => acts.persistLoanEvent(record));
@@ -72,21 +78,29 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   }
 
   /**
-   * Schedule, receipts and warnings by SMS. Added after loans were already running, so behind a
-   * patch: histories recorded before it replay without these messages.
+   * Schedule, receipts and warnings by SMS, each sent with the change that causes it. Added after
+   * loans were already running, so behind patches: histories recorded before 'loan-messages-v1'
+   * replay without these messages; those before 'loan-messages-in-events' queued each in an
+   * activity of its own, later ones hand it to the next persist (one activity, one transaction).
+   * Every caller persists the change right after, in the same step.
    */
-  function message(template: Parameters<typeof acts.queueLoanMessage>[0]['template'], key: string, fields: { amountPoisha: number; totalPoisha?: number; balancePoisha?: number; count?: number; date?: string }): void {
+  function message(template: LoanMessage['template'], key: string, fields: { amountPoisha: number; totalPoisha?: number; balancePoisha?: number; count?: number; date?: string }): void {
     if (!patched('loan-messages-v1')) return;
     const m = { loanId, loanCode: state.input.loanCode, borrowerId: state.input.borrowerId, template, key, at: Date.now(), ...fields };
-    void enqueue(() => acts.queueLoanMessage(m));
+    if (patched(MESSAGES_IN_EVENTS)) messages.push(m);
+    else void enqueue(() => acts.queueLoanMessage(m));
   }
 
   /** Applies a payment the policy accepts: money to installments, status, write-through. */
   async function receive(p: PaymentInput): Promise<PaymentResult> {
     const { money, event, result } = receivePayment(state, p, Date.now());
     money.allocations.forEach((a) => dirty.add(a.seq));
+    const receipt = () => message('payment_receipt', p.trxId, { amountPoisha: p.amountPoisha, balancePoisha: state.totalOwedPoisha - paidTotal(state) });
+    // The receipt rides with the payment's own write; before the patch it followed in its own activity.
+    const together = patched(MESSAGES_IN_EVENTS);
+    if (together) receipt();
     const write = persist(event);
-    message('payment_receipt', p.trxId, { amountPoisha: p.amountPoisha, balancePoisha: state.totalOwedPoisha - paidTotal(state) });
+    if (!together) receipt();
     await write;
     return result;
   }
@@ -220,10 +234,12 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   // 1. Disbursement: policy resolved and pinned, schedule generated and stored.
   if (!state.policy && !isTerminal(state.status)) {
     try {
-      const { policy, schedule } = await acts.recordDisbursement(state.input);
+      // From patch MESSAGES_IN_EVENTS on, the schedule SMS is queued in the disbursement's transaction.
+      const together = patched(MESSAGES_IN_EVENTS);
+      const { policy, schedule } = await acts.recordDisbursement(state.input, { scheduleMessage: together });
       disburse(state, policy, schedule, Date.now());
       changes += 1;
-      message('loan_schedule', 'disbursed', scheduleMessageFields(state));
+      if (!together) message('loan_schedule', 'disbursed', scheduleMessageFields(state));
     } catch (err) {
       const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
       if (!failure || !BUSINESS_FAILURES.includes(failure.type as never)) throw err;
