@@ -5,7 +5,8 @@
 // no longer has cached would wait behind thousands of imported loans.
 // Starting is idempotent (the workflow id is the loan's), so a restarted job starts everything again.
 // Each loan's first state is computed here, one start at a time, not held for the whole import.
-import type { LoanState } from '../domain/loan-state';
+import { duePriorPayment } from '../domain/loan-changes';
+import { nextTimer, type LoanState } from '../domain/loan-state';
 import { startLoanWorkflow, type LoanRuntime } from '../loans/disburse-loan';
 import { importedStart, type ImportedLoan } from './imported-state';
 
@@ -40,11 +41,28 @@ export async function workflowBacklog(rt: LoanRuntime): Promise<number | null> {
   }
 }
 
+/** Below this, an imported loan's workflow starts at once: a delay saves nothing worth its round trip. */
+const MIN_START_DELAY_MS = 60_000;
+
+/**
+ * How long an imported loan's workflow may wait before its first task. Its state is already written
+ * (the import computed it), so the first task would only set the timer for the next reminder or
+ * deadline; started with this delay instead, the first task runs when that timer is due, and an
+ * import of 100 000 loans costs the worker nothing until then. A payment (an update) runs the
+ * first task at once.
+ */
+export function importedStartDelay(state: LoanState, now: number): number | undefined {
+  const next = nextTimer(state);
+  if (!next || duePriorPayment(state)) return undefined;
+  const ms = next.at - now;
+  return ms >= MIN_START_DELAY_MS ? ms : undefined;
+}
+
 async function startWithRetry(rt: LoanRuntime, loan: ImportedLoan, attempts: number): Promise<void> {
   const state: LoanState | undefined = loan.origin ? importedStart(loan.input, loan.origin).state : undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      await startLoanWorkflow(rt, loan.input, state);
+      await startLoanWorkflow(rt, loan.input, state, { startDelayMs: state ? importedStartDelay(state, Date.now()) : undefined });
       return;
     } catch (err) {
       if (attempt >= attempts) throw err;

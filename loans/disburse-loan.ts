@@ -96,8 +96,9 @@ export async function disburseLoan(rt: LoanRuntime, req: DisburseRequest): Promi
  * Starts a loan's workflow; already running is fine. With `imported`, the first state an import
  * computed and stored (import/imported-state.ts); such a workflow is started at most once ever, so a
  * resumed import never brings back a loan whose workflow has since finished (written off, repaid).
+ * `startDelayMs` holds back the workflow's first task (an update, such as a payment, runs it at once).
  */
-export async function startLoanWorkflow(rt: LoanRuntime, input: LoanInput, imported?: LoanState): Promise<void> {
+export async function startLoanWorkflow(rt: LoanRuntime, input: LoanInput, imported?: LoanState, opts: { startDelayMs?: number } = {}): Promise<void> {
   const args: LoanWorkflowArgs = { input, maxHistoryEvents: rt.maxHistoryEvents, ...(imported ? { state: imported, imported: true } : {}) };
   try {
     await rt.temporal.workflow.start('loanWorkflow', {
@@ -105,6 +106,7 @@ export async function startLoanWorkflow(rt: LoanRuntime, input: LoanInput, impor
       workflowId: loanWorkflowId(input.loanId),
       args: [args],
       ...(imported ? { workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE } : {}),
+      ...(opts.startDelayMs ? { startDelay: opts.startDelayMs } : {}),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

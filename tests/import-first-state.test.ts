@@ -133,7 +133,8 @@ describe('an imported loan', () => {
       priorPayments: [{ loanId: '', trxId: `DIRECT-${randomUUID().slice(0, 8)}`, amountPoisha: 150_000, paidAt: disbursedAt + 3_600_000, provider: 'cash', recordedBy: `import:${job.id}` }],
     });
     const byWorkflow = await h.waitFor(direct.loanId, (x) => x.paidPoisha === 150_000);
-    const byImport = await h.waitFor(imported, () => true);
+    // The imported loan's workflow sleeps until its first reminder: its state is the one it was started with.
+    const byImport = await h.startedView(imported);
 
     const comparable = (v: LoanView) => ({ ...v, loanId: null, loanCode: null, decisions: v.decisions.map((d) => ({ ...d, at: null })) });
     expect(comparable(byImport)).toEqual(comparable(byWorkflow));
@@ -164,6 +165,31 @@ describe('an imported loan', () => {
     expect(asRows(v)).toEqual(db.installments);
     expect(db.events.map((e) => e.event_key)).toEqual(['disbursed', 'e1', 'e2']);
     expect(db.messages.map((m) => m.template)).toEqual(['loan_schedule', 'payment_receipt']);
+    await h.cancel(loanId);
+  });
+
+  it('sleeps without running a first task until its next timer is due; a payment runs it at once', async () => {
+    const r = row({ productCode: 'MONTHLY', principalPoisha: 1_200_000, disbursedOn: addDays(today(), -2) });
+    const { loanOf } = await importRows([r]);
+    const loanId = loanOf(r);
+    const handle = h.temporal.workflow.getHandle(loanWorkflowId(loanId));
+    const [reminder] = await h.sql<{ due_at: Date }[]>`SELECT due_at FROM installments WHERE loan_id = ${loanId} AND seq = 1`;
+    const described = await handle.describe();
+    expect(described.status.name).toBe('RUNNING');
+    // The first task waits for the first reminder, 2 s before the first deadline (days away).
+    const wakesAt = described.executionTime!.getTime();
+    expect(Math.abs(wakesAt - (reminder!.due_at.getTime() - 2_000))).toBeLessThan(10_000);
+    expect(wakesAt - described.startTime.getTime()).toBeGreaterThan(60_000);
+    const types = async () => (await handle.fetchHistory()).events!.map((e) => Number(e.eventType));
+    const WORKFLOW_TASK_COMPLETED = 7; // temporal.api.enums.v1.EventType
+    expect(await types()).not.toContain(WORKFLOW_TASK_COMPLETED);
+
+    const paid = await h.pay(loanId, { amountPoisha: 110_000 });
+    expect(paid).toMatchObject({ outcome: 'applied', allocations: [{ seq: 1, amountPoisha: 105_000 }, { seq: 2, amountPoisha: 5_000 }] });
+    expect(await types()).toContain(WORKFLOW_TASK_COMPLETED);
+    const v = await h.waitFor(loanId, (x) => x.paidPoisha === 110_000 && x.pendingWrites === 0);
+    expect(v.nextTimer?.kind).toBe('reminder');
+    expect((await stored(loanId)).loan).toMatchObject({ status: 'active', paid_poisha: 110_000 });
     await h.cancel(loanId);
   });
 
@@ -210,7 +236,7 @@ describe('an imported loan', () => {
 
     for (const r of rows) {
       const loanId = loanOf(r);
-      const v = await h.waitFor(loanId, () => true);
+      const v = await h.startedView(loanId);
       const db = await stored(loanId);
       expect(asRows(v)).toEqual(db.installments);
       expect(v).toMatchObject({ status: db.loan.status, paidPoisha: db.loan.paid_poisha, runsSoFar: 1 });

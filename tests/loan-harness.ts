@@ -11,7 +11,8 @@ import type { Sql } from '../db/client';
 import { disburseLoan, type DisburseRequest, type LoanRuntime } from '../loans/disburse-loan';
 import { PolicyStore } from '../policy/policy-store';
 import { createLoanWorker } from '../worker/create-worker';
-import { closeUpdate, loanWorkflowId, payUpdate, viewQuery } from '../workflows/loan-definitions';
+import { view } from '../domain/loan-state';
+import { closeUpdate, loanWorkflowId, payUpdate, viewQuery, type LoanWorkflowArgs } from '../workflows/loan-definitions';
 import type { CloseRequest, LoanInput, LoanView, PaymentInput, PaymentResult } from '../domain/types';
 import { createTestDb, type TestDb } from './test-db';
 
@@ -62,6 +63,11 @@ export interface Harness extends LoanRuntime {
   /** Ends a loan a test no longer watches, so its timers stop. */
   cancel(loanId: string): Promise<void>;
   waitFor(loanId: string, check: (v: LoanView) => boolean, timeoutMs?: number): Promise<LoanView>;
+  /**
+   * The view of the state a workflow was started with (its history's first event): for an imported
+   * loan, whose workflow sleeps until its next timer and answers no query before its first task.
+   */
+  startedView(loanId: string): Promise<LoanView>;
   close(): Promise<void>;
 }
 
@@ -120,6 +126,13 @@ export async function createHarness(opts: { rulesDir?: string; maxHistoryEvents?
     closeLoan: (loanId, req) => temporal.workflow.getHandle(loanWorkflowId(loanId)).executeUpdate(closeUpdate, { args: [req] }),
     cancel: async (loanId) => {
       await h.closeLoan(loanId, { kind: 'cancel', reason: 'test finished', by: 'test' }).catch(() => undefined);
+    },
+    startedView: async (loanId) => {
+      const history = await temporal.workflow.getHandle(loanWorkflowId(loanId)).fetchHistory();
+      const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+      const args = temporal.options.loadedDataConverter.payloadConverter.fromPayload<LoanWorkflowArgs>(input);
+      if (!args.state) throw new Error(`loan ${loanId}'s workflow was started from its input alone, not from a state`);
+      return view(args.state);
     },
     waitFor: async (loanId, check, timeoutMs = 40_000) => {
       const deadline = Date.now() + timeoutMs;

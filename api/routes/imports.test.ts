@@ -151,12 +151,18 @@ describe('bulk import', () => {
       SELECT actor, facts, detail FROM loan_events WHERE loan_id = ${loans[0]!.id} AND event_key = 'disbursed'`;
     expect(disbursed).toMatchObject({ actor: api.accounts.upazila_officer.id, facts: { principalPoisha: 1_200_000, productCode: 'MONTHLY', districtCode: 'JHENAIDAH', upazilaCode: 'JHENAIDAH-SADAR' }, detail: { import: { id: job.id, row: 2 } } });
 
-    // The workflows run, read the stored schedule back and replay the paid-to-date as one payment.
-    const first = await api.h.waitFor(loans[0]!.id, (v) => v.paidPoisha === 105_000);
-    expect(first).toMatchObject({ status: 'active', totalOwedPoisha: 1_260_000 });
-    expect(first.installments[0]).toMatchObject({ status: 'paid', lateByMs: 0 });
-    await api.h.waitFor(loans[1]!.id, (v) => v.paidPoisha === 210_000);
-    expect((await api.h.view(loans[2]!.id)).paidPoisha).toBe(0);
+    // The import wrote each loan's first state, the paid-to-date applied as one payment; the
+    // workflows sleep until their first reminder, and the timeline says when that is.
+    const paidOf = async (id: string) => (await api.sql<{ seq: number; status: string; paid_poisha: number; late_by_ms: number | null }[]>`
+      SELECT seq, status, paid_poisha, late_by_ms FROM installments WHERE loan_id = ${id} AND paid_poisha > 0 ORDER BY seq`);
+    expect(await paidOf(loans[0]!.id)).toEqual([{ seq: 1, status: 'paid', paid_poisha: 105_000, late_by_ms: 0 }]);
+    expect((await paidOf(loans[1]!.id)).map((i) => i.paid_poisha)).toEqual([105_000, 105_000]);
+    expect(await paidOf(loans[2]!.id)).toEqual([]);
+    const timeline = (await (await api.request(uco, 'GET', `/api/loans/${loans[2]!.id}/timeline`)).json()) as { live: unknown; firstRunAt: string | null };
+    const [firstDue] = await api.sql<{ due_at: Date }[]>`SELECT due_at FROM installments WHERE loan_id = ${loans[2]!.id} AND seq = 1`;
+    expect(timeline.live).toBeNull();
+    expect(new Date(timeline.firstRunAt!).getTime()).toBeGreaterThan(Date.now() + 86_400_000);
+    expect(new Date(timeline.firstRunAt!).getTime()).toBeLessThanOrEqual(firstDue!.due_at.getTime());
     const payments = await api.sql<{ trx_id: string; provider: string; recorded_by: string; paid_at: Date; loan_id: string }[]>`
       SELECT trx_id, provider, recorded_by, paid_at, loan_id FROM payments WHERE recorded_by = ${`import:${job.id}`} ORDER BY amount_poisha`;
     expect(payments.map((p) => p.trx_id)).toEqual(['IMPORT-JHENAIDAH-SADAR-L-1', expect.stringMatching(/^IMPORT-JHENAIDAH-SADAR-R[0-9a-f]+$/)]);
@@ -271,8 +277,9 @@ describe('bulk import', () => {
     const res = await upload(uco, file);
     expect(await res.json()).toEqual({ import: { id: saved.id, status: 'starting' } });
     expect(await finished(uco, saved.id)).toMatchObject({ status: 'done', workflowsStarted: 2 });
-    const [loan] = await api.sql<{ id: string }[]>`SELECT id FROM loans WHERE import_id = ${saved.id} AND ledger_ref = 'R-1'`;
-    await api.h.waitFor(loan!.id, (v) => v.paidPoisha === 105_000);
+    const [loan] = await api.sql<{ id: string; paid_poisha: number }[]>`SELECT id, paid_poisha FROM loans WHERE import_id = ${saved.id} AND ledger_ref = 'R-1'`;
+    expect(loan!.paid_poisha).toBe(105_000);
+    expect(await api.h.startedView(loan!.id)).toMatchObject({ paidPoisha: 105_000, status: 'active' });
   });
 
   it('lets every role read the import jobs of its own office and below, never beside or above; only upazila officers upload', async () => {

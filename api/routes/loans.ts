@@ -59,7 +59,7 @@ const routes = {
   timeline: createRoute({
     method: 'get', path: '/api/loans/{id}/timeline', summary: "The loan's audit trail and its workflow's live state",
     request: { params: LoanParams },
-    responses: { 200: { description: 'events and live state', content: { 'application/json': { schema: z.object({ events: z.array(LoanEvent), live: z.unknown().nullable(), workflowId: z.string(), temporalUiUrl: z.string().nullable().describe('the same workflow in the Temporal Web UI, when its address is configured') }) } } }, ...errorResponses('UNAUTHORIZED', 'NOT_FOUND') },
+    responses: { 200: { description: 'events and live state', content: { 'application/json': { schema: z.object({ events: z.array(LoanEvent), live: z.unknown().nullable(), firstRunAt: z.string().nullable().describe('when the workflow has not run yet (an imported loan asleep until its next timer): when it will'), workflowId: z.string(), temporalUiUrl: z.string().nullable().describe('the same workflow in the Temporal Web UI, when its address is configured') }) } } }, ...errorResponses('UNAUTHORIZED', 'NOT_FOUND') },
   }),
   pay: createRoute({
     method: 'post', path: '/api/loans/{id}/payments', summary: 'Record a cash or bank receipt; it reaches the loan like any payment',
@@ -152,16 +152,23 @@ export function registerLoans(app: App, { sql, temporal, taskQueue, links }: App
       SELECT id::int, kind, from_status AS "fromStatus", to_status AS "toStatus", actor, rule_kind AS "ruleKind", rule_name AS "ruleName",
         rule_version AS "ruleVersion", facts, detail, to_json(occurred_at)#>>'{}' AS "occurredAt"
       FROM loan_events WHERE loan_id = ${id} ORDER BY occurred_at, id`;
-    let live: LoanView | null = null;
-    try {
-      live = await temporal.workflow.getHandle(loanWorkflowId(id)).query(viewQuery);
-    } catch {
-      live = null; // the workflow is gone or unreachable; the events still tell the story
-    }
     const workflowId = loanWorkflowId(id);
+    const handle = temporal.workflow.getHandle(workflowId);
+    let live: LoanView | null = null;
+    let firstRunAt: string | null = null;
+    try {
+      live = await handle.query(viewQuery);
+    } catch {
+      // An imported loan's workflow has not run its first task yet (import/start-workflows.ts); else
+      // the workflow is gone or unreachable. Either way the events still tell the story.
+      firstRunAt = await handle.describe().then(
+        (d) => (d.status.name === 'RUNNING' && d.executionTime && d.executionTime.getTime() > Date.now() ? d.executionTime.toISOString() : null),
+        () => null,
+      );
+    }
     const ui = links?.temporalUi?.replace(/\/$/, '');
     const temporalUiUrl = ui ? `${ui}/namespaces/${encodeURIComponent(temporal.options.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
-    return c.json({ events, live, workflowId, temporalUiUrl }, 200);
+    return c.json({ events, live, firstRunAt, workflowId, temporalUiUrl }, 200);
   });
 
   app.openapi(routes.pay, async (c) => {

@@ -24,7 +24,7 @@ export const load: PageServerLoad = async (event) => {
   const id = event.params.id;
   const [detail, timeline, payments, messages] = await Promise.all([
     apiGet<{ loan: Loan; installments: Installment[] }>(event, `/api/loans/${id}`),
-    apiGet<{ events: LoanEvent[]; live: LoanView | null; workflowId: string; temporalUiUrl: string | null }>(event, `/api/loans/${id}/timeline`),
+    apiGet<{ events: LoanEvent[]; live: LoanView | null; firstRunAt: string | null; workflowId: string; temporalUiUrl: string | null }>(event, `/api/loans/${id}/timeline`),
     apiGet<{ items: Payment[] }>(event, `/api/payments${query({ loanId: id, limit: 100 })}`),
     apiGet<{ items: Message[] }>(event, `/api/messages${query({ loanId: id, limit: 100 })}`),
   ]);
