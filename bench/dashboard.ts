@@ -6,10 +6,7 @@
 // page (dashboard(), the corrections inbox and unmatched payments) called directly, so the ratio is
 // what the web and API layers add. Target: p95 page render under 1 s. Prints one JSON line.
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Actor } from '../api/access/actor';
 import { createApp } from '../api/app';
@@ -17,22 +14,16 @@ import { hashPassword } from '../api/auth/passwords';
 import { dashboard, dashboardExtras } from '../api/routes/dashboard';
 import { collectionReport, reportOffice, resolvePeriod } from '../api/routes/reports';
 import { loadWebHandler, serveWebAndApi } from '../api/serve-web-and-api';
-import { createSql } from '../db/client';
-import { migrate } from '../db/migrate';
-import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postgres';
 import { ms, percentile, rounds, seedDistrict } from './district-data';
+import { startBenchInfra } from './infra';
 
 const LOANS = Number(process.env.BENCH_LOANS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30);
 const PASSWORD = 'bench password 123';
 
-const dir = await mkdtemp(path.join(os.tmpdir(), 'asrayon-bench-'));
-await chmod(dir, 0o755);
-const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
+const infra = await startBenchInfra('dashboard');
 try {
-  await ensureDatabase(pg.urlFor('postgres'), 'bench');
-  const sql = createSql({ url: pg.urlFor('bench'), max: 10 });
-  await migrate(sql);
+  const sql = await infra.database('bench', 10);
   const t0 = performance.now();
   const seeded = await seedDistrict(sql, LOANS);
   const seedMs = performance.now() - t0;
@@ -103,6 +94,5 @@ try {
     }),
   );
 } finally {
-  await pg.stop().catch(() => undefined);
-  await rm(dir, { recursive: true, force: true });
+  await infra.stop();
 }

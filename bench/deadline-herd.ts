@@ -12,16 +12,13 @@
 // (30 days): nothing falls due during the run, and the herd part is skipped.
 // BENCH_START_RATE caps disbursements per second (default: as fast as the worker takes them).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createSql } from '../db/client';
-import { migrate } from '../db/migrate';
 import { disburseLoan } from '../loans/disburse-loan';
-import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postgres';
-import { startDevServer } from '../runtime/temporal-dev-server';
 import { seedOffices } from '../tests/loan-harness';
+import { startBenchInfra } from './infra';
 
 const LOANS = Number(process.env.BENCH_LOANS ?? 10_000);
 const SPACING_S = Number(process.env.BENCH_SPACING_S ?? Math.max(300, Math.ceil(LOANS / 12) + 120));
@@ -33,14 +30,11 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssMb = async (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-const dir = await mkdtemp(path.join(os.tmpdir(), 'asrayon-bench-herd-'));
-await chmod(dir, 0o755);
-const [pg, dev] = await Promise.all([startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }), startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false })]);
+const infra = await startBenchInfra('herd', { temporal: true });
+const { dir, pg, dev } = infra;
 let worker: ChildProcess | null = null;
 try {
-  await ensureDatabase(pg.urlFor('postgres'), 'bench');
-  const sql = createSql({ url: pg.urlFor('bench'), max: 20 });
-  await migrate(sql);
+  const sql = await infra.database('bench', 20);
   await seedOffices(sql);
 
   // The real rules plus one product whose installments fall due SPACING_S apart, reminded 60 s before.
@@ -159,6 +153,5 @@ try {
     await new Promise((r) => setTimeout(r, 3_000));
     if (worker.exitCode === null) worker.kill('SIGKILL');
   }
-  await Promise.allSettled([dev.stop(), pg.stop()]);
-  await rm(dir, { recursive: true, force: true });
+  await infra.stop();
 }

@@ -12,15 +12,13 @@
 // BENCH_DB_ONLY=1 stops after the commit (workflow starts answered by a stub, no Temporal server):
 // the database half alone, for row counts whose workflows would take too long to settle.
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Actor } from '../api/access/actor';
-import { createSql, type Sql } from '../db/client';
-import { migrate } from '../db/migrate';
+import { type Sql } from '../db/client';
 import { addDays, dhakaInstant, toDhakaDate } from '../domain/dhaka-time';
 import { generateSchedule } from '../domain/schedule';
 import { applyImport } from '../import/apply-import';
@@ -30,11 +28,10 @@ import { TEMPLATE_COLUMNS } from '../import/template';
 import { validateRows, type RowError, type ValidRow } from '../import/validate-rows';
 import { PolicyStore } from '../policy/policy-store';
 import { resolvePolicy } from '../policy/resolve-policy';
-import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postgres';
-import { startDevServer } from '../runtime/temporal-dev-server';
 import { seedOffices } from '../tests/loan-harness';
 import { createLoanWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { loanWorkflowId, type LoanWorkflowArgs } from '../workflows/loan-definitions';
+import { startBenchInfra } from './infra';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const SOCIETIES = 20;
@@ -139,23 +136,18 @@ async function workflowTasksExecuted(metricsUrl: string, taskQueue: string): Pro
 
 const metricsPort = await freePort();
 Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}` } } } });
-const dir = await mkdtemp(path.join(os.tmpdir(), 'asrayon-bench-'));
-await chmod(dir, 0o755);
-const [pg, dev] = await Promise.all([startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }), DB_ONLY ? null : startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false })]);
+const infra = DB_ONLY ? await startBenchInfra('import') : await startBenchInfra('import', { temporal: true });
+const dev = infra.dev;
 try {
   const today = toDhakaDate(Date.now());
   const policy = await PolicyStore.open(path.resolve(import.meta.dirname, '../rules'));
 
-  await ensureDatabase(pg.urlFor('postgres'), 'baseline');
-  const base = createSql({ url: pg.urlFor('baseline'), max: 4 });
-  await migrate(base);
+  const base = await infra.database('baseline', 4);
   await seed(base);
   const baselineMs = await baseline(base, policy, today);
   await base.end();
 
-  await ensureDatabase(pg.urlFor('postgres'), 'bench');
-  const sql = createSql({ url: pg.urlFor('bench'), max: 20 });
-  await migrate(sql);
+  const sql = await infra.database('bench', 20);
   const actor = await seed(sql);
   const taskQueue = 'bench';
   let temporal = { workflow: { start: async () => undefined } } as unknown as Client;
@@ -235,6 +227,9 @@ try {
     }
   }
 
+  const [{ bytes, installments }] = await sql<[{ bytes: string; installments: number }]>`
+    SELECT pg_database_size(current_database())::text AS bytes, (SELECT count(*)::int FROM installments) AS installments`;
+
   console.log(
     JSON.stringify({
       bench: 'import',
@@ -253,6 +248,10 @@ try {
       baselineInsertSec: sec(baselineMs),
       dbCostRatio: +(applyMs / baselineMs).toFixed(2),
       totalCostRatio: +(totalMs / baselineMs).toFixed(2),
+      installments,
+      databaseMb: Math.round(Number(bytes) / 1024 / 1024),
+      // The importer and the worker share this process; with every workflow asleep the worker holds none.
+      processRssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
       dbOnly: DB_ONLY,
       startConcurrency: START_CONCURRENCY,
       startMaxBacklog: MAX_BACKLOG,
@@ -264,6 +263,5 @@ try {
   await stopWorker();
   await sql.end();
 } finally {
-  await Promise.allSettled([dev?.stop(), pg.stop()]);
-  await rm(dir, { recursive: true, force: true });
+  await infra.stop();
 }

@@ -3,30 +3,23 @@
 // second through the `pay` update, each beside a bare-SQL baseline writing the same rows in the
 // same run, so the ratios hold across machines. Prints one JSON line.
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
-import { createSql } from '../db/client';
-import { migrate } from '../db/migrate';
 import { disburseLoan } from '../loans/disburse-loan';
 import { PolicyStore } from '../policy/policy-store';
-import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postgres';
-import { startDevServer } from '../runtime/temporal-dev-server';
 import { seedOffices, addBorrower } from '../tests/loan-harness';
 import { createLoanWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { loanWorkflowId, payUpdate } from '../workflows/loan-definitions';
+import { startBenchInfra } from './infra';
 
 const LOANS = Number(process.env.BENCH_LOANS ?? 300);
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const dir = await mkdtemp(path.join(os.tmpdir(), 'asrayon-bench-'));
-await chmod(dir, 0o755);
-const [pg, dev] = await Promise.all([startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }), startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false })]);
+const infra = await startBenchInfra('loan-engine', { temporal: true });
+const dev = infra.dev;
 try {
-  await ensureDatabase(pg.urlFor('postgres'), 'bench');
-  const sql = createSql({ url: pg.urlFor('bench'), max: 20 });
-  await migrate(sql);
+  const sql = await infra.database('bench', 20);
   await seedOffices(sql);
   const policy = await PolicyStore.open(path.resolve(import.meta.dirname, '../rules'));
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
@@ -92,6 +85,5 @@ try {
   await running;
   await sql.end();
 } finally {
-  await Promise.allSettled([dev.stop(), pg.stop()]);
-  await rm(dir, { recursive: true, force: true });
+  await infra.stop();
 }

@@ -3,33 +3,26 @@
 // line: HTTP latency p50/p99 at the offered rate, how long until every payment was in its loan's
 // ledger, lost/duplicated counts, and the bare store-only rate of the same database as a baseline.
 // BENCH_RATE (default 200/s), BENCH_SECONDS (default 60), BENCH_LOANS (default 200).
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { randomFreePort } from '../runtime/ports';
 import { Client, Connection } from '@temporalio/client';
 import { startBkashSimulator } from '../bkash/simulator';
-import { createSql } from '../db/client';
-import { migrate } from '../db/migrate';
 import { disburseLoan } from '../loans/disburse-loan';
 import { storePayment } from '../payments/receive-payment';
-import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postgres';
-import { startDevServer } from '../runtime/temporal-dev-server';
 import { addBorrower, seedOffices } from '../tests/loan-harness';
+import { startBenchInfra } from './infra';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const LOANS = Number(process.env.BENCH_LOANS ?? 200);
-const dir = await mkdtemp(path.join(os.tmpdir(), 'asrayon-bench-pay-'));
-await chmod(dir, 0o755);
-const [pg, dev] = await Promise.all([startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }), startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false })]);
+const infra = await startBenchInfra('pay', { temporal: true });
+const { pg, dev } = infra;
 const percentile = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 const children: ChildProcess[] = [];
 try {
-  await ensureDatabase(pg.urlFor('postgres'), 'bench');
-  const sql = createSql({ url: pg.urlFor('bench'), max: 20 });
-  await migrate(sql);
+  const sql = await infra.database('bench', 20);
   await seedOffices(sql);
   // Worker and API each in their own process, as in production (worker/main.ts, api/main.ts), so
   // the latency measured here is the API's and this process only generates the load.
@@ -145,6 +138,5 @@ try {
   await sql.end();
 } finally {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  await Promise.allSettled([dev.stop(), pg.stop()]);
-  await rm(dir, { recursive: true, force: true });
+  await infra.stop();
 }

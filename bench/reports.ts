@@ -11,31 +11,23 @@
 // Aims: defaulter list p95 < 50 ms, national report p95 < 1 s.
 // Prints one JSON line.
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Actor } from '../api/access/actor';
 import { createApp } from '../api/app';
 import { hashPassword } from '../api/auth/passwords';
 import { collectionReport, reportOffice, resolvePeriod } from '../api/routes/reports';
-import { createSql } from '../db/client';
-import { migrate } from '../db/migrate';
 import { addMonths, toDhakaDate } from '../domain/dhaka-time';
-import { ensureDatabase, startEmbeddedPostgres } from '../runtime/embedded-postgres';
 import { ms, percentile, rounds, seedDistrict } from './district-data';
+import { startBenchInfra } from './infra';
 
 const LOANS = Number(process.env.BENCH_LOANS ?? 85_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30);
 const PASSWORD = 'bench password 123';
 
-const dir = await mkdtemp(path.join(os.tmpdir(), 'asrayon-bench-reports-'));
-await chmod(dir, 0o755);
-const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
+const infra = await startBenchInfra('reports');
 try {
-  await ensureDatabase(pg.urlFor('postgres'), 'bench');
-  const sql = createSql({ url: pg.urlFor('bench'), max: 10 });
-  await migrate(sql);
+  const sql = await infra.database('bench', 10);
   const t0 = performance.now();
   const seeded = await seedDistrict(sql, LOANS);
   const seedSeconds = (performance.now() - t0) / 1000;
@@ -135,6 +127,5 @@ try {
   }));
   await sql.end();
 } finally {
-  await pg.stop();
-  await rm(dir, { recursive: true, force: true });
+  await infra.stop();
 }

@@ -40,8 +40,12 @@ export const envSchema = z.object({
   TEMPORAL_UI_URL: optionalText,
   /** A prebuilt workflow bundle (bundleWorkflowCode output) for the worker, instead of bundling at start. */
   WORKFLOW_BUNDLE_PATH: optionalText,
-  /** Workflows a worker keeps in memory between tasks (the SDK's default grows with the heap: ~2 300 here). */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).optional(),
+  /**
+   * Workflows a worker keeps in memory between tasks. It, not the portfolio, sets the worker's
+   * memory: the SDK's own default grows with the heap (~2 300 here) and took a worker to 1.66 GB in a
+   * 10 000-loan deadline herd; 1 000 kept it at 0.5–1.1 GB with 100 000 loans (docs/benchmarks.md).
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ...smsEnvShape,
   ...whatsappEnvShape,

@@ -24,7 +24,7 @@ const { worker, close, temporal } = await createLoanWorker({
   sql,
   policy,
   workflowBundle,
-  tuning: env.WORKER_MAX_CACHED_WORKFLOWS === undefined ? undefined : { maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS },
+  tuning: { maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS },
   sms: smsSettings(env),
   whatsapp: whatsappClient(env),
   publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,

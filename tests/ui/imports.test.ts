@@ -57,6 +57,14 @@ describe('importing in the browser', () => {
     expect(await page.locator('progress').getAttribute('value')).toBe('100');
     await ui.screenshot(page, 'import-done-phone');
     expect((await ui.api.sql`SELECT count(*)::int AS n FROM borrowers WHERE name LIKE 'আমদানি ঋণগ্রহীতা 1_'`)[0]!.n).toBe(3);
+
+    // An imported loan's workflow sleeps until its first reminder; its page says when, in Bengali.
+    const [loan] = await ui.api.sql<{ id: string }[]>`SELECT l.id FROM loans l JOIN borrowers b ON b.id = l.borrower_id WHERE b.name = 'আমদানি ঋণগ্রহীতা 11'`;
+    await page.goto(`/loans/${loan!.id}`);
+    const note = await page.locator('.workflow').textContent();
+    expect(note).toContain('ঘুমিয়ে আছে');
+    expect(note).toMatch(/[০-৯]/);
+    await ui.screenshot(page, 'imported-loan-asleep-phone');
   });
 
   it('works without JavaScript: the job page refreshes itself until the import is done', async () => {

@@ -1,0 +1,48 @@
+// What every benchmark stands on: a scratch folder, its own embedded PostgreSQL and (when it needs
+// one) its own in-memory Temporal dev server, so a run measures nothing but itself. stop() leaves
+// nothing behind.
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createSql, type Sql } from '../db/client';
+import { migrate } from '../db/migrate';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDb } from '../runtime/embedded-postgres';
+import { startDevServer, type DevServer } from '../runtime/temporal-dev-server';
+
+export interface BenchInfra<D extends DevServer | null> {
+  dir: string;
+  pg: EmbeddedDb;
+  dev: D;
+  /** A fresh database on the bench's server, migrated, with a pool of `max` connections. */
+  database(name: string, max: number): Promise<Sql>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchInfra(name: string, opts: { temporal: true }): Promise<BenchInfra<DevServer>>;
+export async function startBenchInfra(name: string, opts?: { temporal?: false }): Promise<BenchInfra<null>>;
+export async function startBenchInfra(name: string, opts: { temporal?: boolean } = {}): Promise<BenchInfra<DevServer | null>> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `asrayon-bench-${name}-`));
+  await chmod(dir, 0o755); // embedded PostgreSQL runs as another user when we are root
+  const [pg, dev] = await Promise.all([
+    startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }),
+    opts.temporal ? startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false }) : null,
+  ]);
+  const pools: Sql[] = [];
+  return {
+    dir,
+    pg,
+    dev,
+    async database(db, max) {
+      await ensureDatabase(pg.urlFor('postgres'), db);
+      const sql = createSql({ url: pg.urlFor(db), max });
+      pools.push(sql);
+      await migrate(sql);
+      return sql;
+    },
+    async stop() {
+      await Promise.allSettled(pools.map((p) => p.end({ timeout: 5 })));
+      await Promise.allSettled([dev?.stop(), pg.stop()]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
