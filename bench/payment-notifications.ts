@@ -70,6 +70,8 @@ try {
   // Offered load: RATE notifications per second for SECONDS, each to a loan in turn, 1 000 poisha.
   const total = RATE * SECONDS;
   const latencies: number[] = [];
+  /** Latencies per 10 s of sending, to tell a slow start from a slow steady state. */
+  const byWindow: number[][] = [];
   let failed = 0;
   const started = performance.now();
   const inflight: Promise<void>[] = [];
@@ -83,6 +85,7 @@ try {
         const t = performance.now();
         const [r] = await sim.notify(url, { trxID: `BN${String(i).padStart(8, '0')}`, amountPoisha: 1_000, debitMSISDN: '8801700000000', reference: loan.loanCode, at: Date.now() }, { record: false });
         latencies.push(performance.now() - t);
+        (byWindow[Math.floor(i / (RATE * 10))] ??= []).push(performance.now() - t);
         if (r!.status !== 200) failed += 1;
       })(),
     );
@@ -118,6 +121,7 @@ try {
     achievedPerSec: +(total / sendSeconds).toFixed(1),
     httpP50Ms: +percentile(latencies, 50).toFixed(1),
     httpP99Ms: +percentile(latencies, 99).toFixed(1),
+    httpP99MsPer10s: byWindow.map((w) => Math.round(percentile(w, 99))),
     refused: failed,
     storedRows: rows,
     distinctTrx: distinct,

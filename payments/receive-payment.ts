@@ -80,7 +80,8 @@ async function loanIsClosed(sql: Sql, loanId: string): Promise<boolean> {
 
 /**
  * Delivers stored, matched payments not yet in their loan's ledger (after a crash, a burst the API
- * left to us, or a retry), `concurrency` at a time (default 32), oldest first.
+ * left to us, or a retry), `concurrency` at a time (default 8), oldest first. On 2 shared cores,
+ * 32 moved the ledger from 34 to 41 payments/s (200/s for 60 s) and gained nothing that matters.
  */
 export async function deliverPending(sql: Sql, temporal: Client, opts: { olderThanMs?: number; limit?: number; concurrency?: number } = {}): Promise<{ delivered: number; failed: number }> {
   const rows = await sql<{ id: string }[]>`
@@ -97,7 +98,7 @@ export async function deliverPending(sql: Sql, temporal: Client, opts: { olderTh
       else failed += 1;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 32), rows.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 8), rows.length) }, lane));
   return { delivered, failed };
 }
 
