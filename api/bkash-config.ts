@@ -31,5 +31,5 @@ export function bkashAccountsFromEnv(env: Env): BkashAccounts | undefined {
       ...(client ? { checkout: checkoutProvider(client, a.shortCode) } : {}),
     };
   }
-  return { accounts, ...(client ? { checkout: { client, publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}` } } : {}) };
+  return { accounts, deliveryConcurrency: env.PAYMENT_DELIVERY_IN_API, ...(client ? { checkout: { client, publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}` } } : {}) };
 }

@@ -13,6 +13,8 @@ import type { App, AppDeps } from './app-env';
 export interface BkashAccounts {
   /** Per upazila office id: its webhook provider and/or checkout provider. */
   accounts: Record<string, { webhook?: PaymentProvider; checkout?: PaymentProvider }>;
+  /** Deliveries the API runs at once (default 8); 0 leaves every stored payment to the worker's sweeper. */
+  deliveryConcurrency?: number;
   /** Tokenized checkout for payment links; absent without checkout credentials. */
   checkout?: { client: TokenizedClient; publicUrl: string };
 }
@@ -22,7 +24,9 @@ export function mountBkash(app: App, deps: AppDeps & { bkash?: BkashAccounts }):
   const { sql, temporal } = deps;
   const checkout = deps.bkash.checkout;
   // A few deliveries at a time; in a burst the rest wait, stored, for the sweeper (delivery-queue.ts).
+  const inApi = deps.bkash.deliveryConcurrency ?? 8;
   const deliveries = new DeliveryQueue((id) => deliverPayment(sql, temporal, id), {
+    concurrency: Math.max(1, inApi),
     onError: (id, err) => console.error(`[bkash] delivery of payment ${id} deferred to the sweeper: ${(err as Error).message}`),
   });
 
@@ -70,7 +74,7 @@ export function mountBkash(app: App, deps: AppDeps & { bkash?: BkashAccounts }):
           raw: p.raw,
         });
         if (stored.fresh && stored.loanId) {
-          deliveries.offer(stored.paymentId);
+          if (inApi > 0) deliveries.offer(stored.paymentId);
         }
       },
       onOutcome: (outcome, officeId, via) => {

@@ -50,6 +50,8 @@ export const envSchema = z.object({
   ...smsEnvShape,
   ...whatsappEnvShape,
   BKASH_MODE: z.enum(['off', 'live', 'simulator']).default('off'),
+  /** Stored payments the API hands to their workflows at once (0: all left to the worker's delivery sweeper). */
+  PAYMENT_DELIVERY_IN_API: z.coerce.number().int().min(0).max(256).default(8),
   BKASH_BASE_URL: optionalText,
   BKASH_USERNAME: optionalText,
   BKASH_PASSWORD: optionalText,

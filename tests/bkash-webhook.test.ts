@@ -8,6 +8,7 @@ import { checkoutProvider, TokenizedClient } from '../bkash/tokenized-client';
 import { webhookProvider } from '../bkash/webhook-provider';
 import { createApp } from '../api/app';
 import type { App } from '../api/app-env';
+import { deliverPending } from '../payments/receive-payment';
 import { addBorrower, createHarness, type Harness } from './loan-harness';
 
 let h: Harness;
@@ -52,7 +53,38 @@ async function openLoan(mobile: string) {
   return loan;
 }
 
+/** The same API on its own port, handing no payment to the workflows itself (PAYMENT_DELIVERY_IN_API=0). */
+async function apiLeavingDeliveryToTheSweeper(): Promise<{ url: string; close(): void }> {
+  const app = createApp({
+    sql: h.sql,
+    temporal: h.temporal,
+    taskQueue: h.taskQueue,
+    bkash: { accounts: { 'JHENAIDAH-SADAR': { webhook: webhookProvider({ account: sim.shortCode, topicArns: [sim.topicArn], certFetcher: sim.certFetcher }) } }, deliveryConcurrency: 0 },
+  });
+  const s = serve({ fetch: (req) => app.fetch(req), port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => s.once('listening', r));
+  return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/api/bkash/webhook/JHENAIDAH-SADAR`, close: () => s.close() };
+}
+
 describe('bKash payment notifications', () => {
+  it('can leave every delivery to the worker: the API stores and answers, the sweeper applies the payment once', async () => {
+    const loan = await openLoan('01722220099');
+    const api = await apiLeavingDeliveryToTheSweeper();
+    try {
+      const [r] = await sim.notify(api.url, { trxID: 'BKS0000001', amountPoisha: 105_000, debitMSISDN: '8801722220099', reference: loan.loanCode }, { repeat: 2 });
+      expect(r!.status).toBe(200);
+      await new Promise((done) => setTimeout(done, 1_000));
+      expect(await h.sql`SELECT status, loan_id FROM payments WHERE trx_id = 'BKS0000001'`).toEqual([{ status: 'received', loan_id: loan.loanId }]);
+      expect((await h.view(loan.loanId)).paidPoisha).toBe(0);
+      expect((await deliverPending(h.sql, h.temporal, { olderThanMs: 0 })).delivered).toBeGreaterThanOrEqual(1);
+      await h.waitFor(loan.loanId, (x) => x.paidPoisha === 105_000);
+      expect(await h.sql`SELECT status FROM payments WHERE trx_id = 'BKS0000001'`).toEqual([{ status: 'applied' }]);
+    } finally {
+      api.close();
+    }
+  });
+
+
   it('verifies, stores and applies a payment once, however often SNS delivers it', async () => {
     const loan = await openLoan('01722220001');
     const results = await sim.notify(webhook, { trxID: 'BKX0000001', amountPoisha: 105_000, debitMSISDN: '8801722220001', reference: loan.loanCode }, { repeat: 10 });
