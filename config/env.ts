@@ -43,7 +43,8 @@ export const envSchema = z.object({
   /**
    * Workflows a worker keeps in memory between tasks. It, not the portfolio, sets the worker's
    * memory: the SDK's own default grows with the heap (~2 300 here) and took a worker to 1.66 GB in a
-   * 10 000-loan deadline herd; 1 000 kept it at 0.5–1.1 GB with 100 000 loans (docs/benchmarks.md).
+   * 10 000-loan deadline herd, 1 000 at 1.1 GB in the same herd (which it also cleared sooner:
+   * 191 s instead of 223 s; docs/benchmarks.md).
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
