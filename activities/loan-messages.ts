@@ -9,8 +9,6 @@ import type { LoanMessage } from '../domain/types';
 import type { SqlOrTx } from '../db/client';
 import type { ActivityDeps } from '.';
 
-export type { LoanMessage };
-
 const templates = loadTemplatesSync();
 
 

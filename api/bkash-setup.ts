@@ -24,11 +24,14 @@ export function mountBkash(app: App, deps: AppDeps & { bkash?: BkashAccounts }):
   const { sql, temporal } = deps;
   const checkout = deps.bkash.checkout;
   // A few deliveries at a time; in a burst the rest wait, stored, for the sweeper (delivery-queue.ts).
+  // With deliveryConcurrency 0 the API only stores; the worker's sweeper delivers everything.
   const inApi = deps.bkash.deliveryConcurrency ?? 8;
-  const deliveries = new DeliveryQueue((id) => deliverPayment(sql, temporal, id), {
-    concurrency: Math.max(1, inApi),
-    onError: (id, err) => console.error(`[bkash] delivery of payment ${id} deferred to the sweeper: ${(err as Error).message}`),
-  });
+  const deliveries = inApi > 0
+    ? new DeliveryQueue((id) => deliverPayment(sql, temporal, id), {
+        concurrency: inApi,
+        onError: (id, err) => console.error(`[bkash] delivery of payment ${id} deferred to the sweeper: ${(err as Error).message}`),
+      })
+    : null;
 
   // The payment link in every SMS: /api/bkash/pay/<loan code>. No login: the loan code is what the
   // borrower has. It starts a checkout for the amount due now (or ?amount=<poisha>) and sends the
@@ -74,7 +77,7 @@ export function mountBkash(app: App, deps: AppDeps & { bkash?: BkashAccounts }):
           raw: p.raw,
         });
         if (stored.fresh && stored.loanId) {
-          if (inApi > 0) deliveries.offer(stored.paymentId);
+          deliveries?.offer(stored.paymentId);
         }
       },
       onOutcome: (outcome, officeId, via) => {

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Actor } from '../api/access/actor';
-import { type Sql } from '../db/client';
+import type { Sql } from '../db/client';
 import { addDays, dhakaInstant, toDhakaDate } from '../domain/dhaka-time';
 import { generateSchedule } from '../domain/schedule';
 import { applyImport } from '../import/apply-import';
@@ -30,7 +30,9 @@ import { PolicyStore } from '../policy/policy-store';
 import { resolvePolicy } from '../policy/resolve-policy';
 import { seedOffices } from '../tests/loan-harness';
 import { createLoanWorker, WORKFLOWS_PATH } from '../worker/create-worker';
-import { loanWorkflowId, type LoanWorkflowArgs } from '../workflows/loan-definitions';
+import { loanWorkflowId } from '../workflows/loan-definitions';
+import { startedLoanState } from '../loans/started-state';
+import { paidTotal } from '../domain/loan-state';
 import { startBenchInfra } from './infra';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -214,11 +216,8 @@ try {
       SELECT l.id, l.status, l.paid_poisha, (SELECT min(due_at) FROM installments i WHERE i.loan_id = l.id AND i.status <> 'paid') AS next_due
       FROM loans l WHERE l.import_id = ${job.id} ORDER BY random() LIMIT 100`;
     for (const loan of sample) {
-      const handle = temporal.workflow.getHandle(loanWorkflowId(loan.id));
-      const [d, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
-      const args = (await temporal.options.loadedDataConverter.payloadConverter.fromPayload(history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!)) as LoanWorkflowArgs;
-      const s = args.state!;
-      const paid = s.installments.reduce((t, i) => t + i.paidPoisha, 0);
+      const [d, s] = await Promise.all([temporal.workflow.getHandle(loanWorkflowId(loan.id)).describe(), startedLoanState(temporal, loan.id)]);
+      const paid = paidTotal(s);
       const wakes = d.executionTime!.getTime();
       if (s.status !== loan.status || paid !== loan.paid_poisha || paid === 0 || wakes > loan.next_due.getTime()) {
         throw new Error(`loan ${loan.id}: workflow started ${s.status} with ${paid} paid, waking ${d.executionTime!.toISOString()}; the database ${loan.status}, ${loan.paid_poisha}, next due ${loan.next_due.toISOString()}`);

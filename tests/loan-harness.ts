@@ -9,10 +9,11 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { Sql } from '../db/client';
 import { disburseLoan, type DisburseRequest, type LoanRuntime } from '../loans/disburse-loan';
+import { startedLoanState } from '../loans/started-state';
 import { PolicyStore } from '../policy/policy-store';
 import { createLoanWorker } from '../worker/create-worker';
 import { view } from '../domain/loan-state';
-import { closeUpdate, loanWorkflowId, payUpdate, viewQuery, type LoanWorkflowArgs } from '../workflows/loan-definitions';
+import { closeUpdate, loanWorkflowId, payUpdate, viewQuery } from '../workflows/loan-definitions';
 import type { CloseRequest, LoanInput, LoanView, PaymentInput, PaymentResult } from '../domain/types';
 import { createTestDb, type TestDb } from './test-db';
 
@@ -127,13 +128,7 @@ export async function createHarness(opts: { rulesDir?: string; maxHistoryEvents?
     cancel: async (loanId) => {
       await h.closeLoan(loanId, { kind: 'cancel', reason: 'test finished', by: 'test' }).catch(() => undefined);
     },
-    startedView: async (loanId) => {
-      const history = await temporal.workflow.getHandle(loanWorkflowId(loanId)).fetchHistory();
-      const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-      const args = temporal.options.loadedDataConverter.payloadConverter.fromPayload<LoanWorkflowArgs>(input);
-      if (!args.state) throw new Error(`loan ${loanId}'s workflow was started from its input alone, not from a state`);
-      return view(args.state);
-    },
+    startedView: async (loanId) => view(await startedLoanState(temporal, loanId)),
     waitFor: async (loanId, check, timeoutMs = 40_000) => {
       const deadline = Date.now() + timeoutMs;
       let last: LoanView | null = null;
