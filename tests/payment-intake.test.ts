@@ -1,6 +1,10 @@
 // Payments from outside: stored once, matched, delivered to the loan's workflow; a crash between
 // storing and delivering loses nothing, because the delivery sweeper finds the stored row.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { decodeTimeoutType } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPaymentDeliveryActivities } from '../activities/payment-delivery';
 import { assignPayment, deliverPayment, storePayment, type IncomingPayment } from '../payments/receive-payment';
 import { PAYMENT_DELIVERY_WORKFLOW_ID } from '../workflows/payment-delivery';
 import { insertLoan } from './direct-loans';
@@ -87,6 +91,44 @@ describe('payment intake', () => {
     expect(row!.status).toBe('applied');
     await h.temporal.workflow.getHandle(`${PAYMENT_DELIVERY_WORKFLOW_ID}-${h.taskQueue}`).terminate('test finished');
   });
+
+  it('retries a sweep whose worker went silent (kill -9) after the heartbeat timeout, not the 2-minute start-to-close', async () => {
+    const loan = await monthlyLoan('01711110006');
+    const stored = await storePayment(h.sql, incoming({ reference: loan.loanCode, amountPoisha: 40_000 }));
+    await h.sql`UPDATE payments SET received_at = now() - interval '1 minute' WHERE id = ${stored.paymentId}`;
+    // A sweeper worker whose first sweep never answers and never heartbeats, as one killed mid-sweep;
+    // the retry (the same worker stands in for the one that takes over) sweeps for real.
+    const real = createPaymentDeliveryActivities({ sql: h.sql, policy: h.policy, temporal: h.temporal });
+    let release = () => {};
+    let sweeps = 0;
+    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const sweeper = await Worker.create({
+      connection,
+      taskQueue: `${h.taskQueue}-sweeper`,
+      workflowBundle: { code: await readFile(inject('workflowBundlePath'), 'utf8') },
+      activities: {
+        deliverPendingPayments: (opts: { olderThanMs: number }) =>
+          ++sweeps === 1 ? new Promise<never>((_, reject) => (release = () => reject(new Error('released')))) : real.deliverPendingPayments(opts),
+      },
+    });
+    const running = sweeper.run();
+    const workflowId = `${PAYMENT_DELIVERY_WORKFLOW_ID}-${h.taskQueue}-silent`;
+    try {
+      await h.temporal.workflow.start('paymentDeliveryWorkflow', { taskQueue: `${h.taskQueue}-sweeper`, workflowId, args: [{ everyMs: 500, graceMs: 1_000 }] });
+      await h.waitFor(loan.loanId, (x) => x.paidPoisha === 40_000, 110_000);
+      expect(sweeps).toBeGreaterThanOrEqual(2);
+      const history = await h.temporal.workflow.getHandle(workflowId).fetchHistory();
+      // A retried attempt's start records why the one before it ended.
+      const retried = history.events!.flatMap((e) => (e.activityTaskStartedEventAttributes?.lastFailure ? [e.activityTaskStartedEventAttributes] : []));
+      expect(retried.map((t) => [t.attempt, decodeTimeoutType(t.lastFailure?.timeoutFailureInfo?.timeoutType)])).toEqual([[2, 'HEARTBEAT']]);
+    } finally {
+      release();
+      await h.temporal.workflow.getHandle(workflowId).terminate('test finished').catch(() => undefined);
+      sweeper.shutdown();
+      await running;
+      await connection.close();
+    }
+  }, 150_000);
 
   it('sends money for a closed loan back to the officers with the reason', async () => {
     const loan = await monthlyLoan('01711110005');

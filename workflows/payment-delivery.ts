@@ -3,8 +3,10 @@
 import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 
+// The sweep heartbeats every 5 s: one whose worker died is retried after 20 s, not 2 minutes.
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
