@@ -9,6 +9,7 @@ import { createLoanEventActivities } from './loan-events';
 import { createLoanMessageActivities } from './loan-messages';
 import { createPaymentDeliveryActivities } from './payment-delivery';
 import { createReminderActivities } from './reminders';
+import { createReportFigureActivities } from './report-figures';
 import { createRuleActivities } from './rules';
 import { createNoticeActivities } from './notices';
 import { createQuarterlyActivities } from './quarterly-lists';
@@ -36,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCorrectionActivities(deps),
     ...createCorrectionPreparation(deps),
     ...createPaymentDeliveryActivities(deps),
+    ...createReportFigureActivities(deps),
     ...createLoanMessageActivities(deps),
     ...createNoticeActivities(deps, { whatsapp: deps.whatsapp, publicUrl: deps.publicUrl }),
     ...createQuarterlyActivities(deps, { taskQueue: deps.taskQueue }),

@@ -3,4 +3,5 @@ export { correctionWorkflow } from './correction';
 export { noticeWorkflow } from './notice';
 export { quarterlyListsWorkflow } from './quarterly-lists';
 export { paymentDeliveryWorkflow } from './payment-delivery';
+export { reportFiguresWorkflow } from './report-figures';
 export { smsDispatcherWorkflow } from '../sms/dispatcher-workflow';

@@ -11,6 +11,7 @@ import { assertCanRead, scopeFilter } from '../access/scope';
 import type { App, AppDeps } from '../app-env';
 import { ApiError, errorResponses } from '../errors';
 import { Id } from '../schemas';
+import { fromDayFigures, fromHistory } from './report-sources';
 
 export const LOAN_STATUSES = ['disbursing', 'active', 'in_grace', 'overdue', 'defaulted', 'blacklisted', 'closed', 'settled', 'written_off', 'cancelled'] as const;
 const DAY_MS = 86_400_000;
@@ -135,17 +136,15 @@ function figures(r: FigureRow): FiguresBody {
  * an upazila) it rolls up to; figures are summed per child; the totals row is the sum of those
  * child rows. A society representative's only child is their own society.
  *
- * A period that has not ended is reported as of now, and "now" is what the loan and installment rows
- * hold: each loan's status and each installment's paid amount are kept there by the same
- * transactions that write the audit trail and the allocations. So the live report reads those
- * instead of replaying the history (one index probe per loan, every allocation re-summed), which is
- * what the national report spends its time on. `source: 'history'` forces the replay; the two agree
- * by construction, and a test holds them to it.
+ * The money comes from the day figures (report-sources.ts: per office, society and Dhaka day, kept
+ * by the transactions that write installments and allocations), corrected by what happened after
+ * the cutoff; statuses are the loans' own unless they changed since. `source: 'history'` replays
+ * the audit trail and re-sums every allocation instead: the definition, which a test holds the
+ * figures to for open and ended periods.
  */
 export async function collectionReport(sql: Sql, actor: Actor, office: OfficeRefBody, period: ResolvedPeriod, now = Date.now(), source: 'auto' | 'history' = 'auto'): Promise<CollectionReportBody> {
-  const { start, end } = period;
+  const { end } = period;
   const cutoff = new Date(Math.min(end.getTime(), now));
-  const live = source === 'auto' && end.getTime() > now;
   const repSociety = actor.role === 'society_rep' ? actor.societyId : null;
   const bySociety = office.level === 'upazila' || repSociety !== null;
   const kids = repSociety
@@ -161,57 +160,16 @@ export async function collectionReport(sql: Sql, actor: Actor, office: OfficeRef
     FROM loans l ${bySociety ? sql`JOIN kids k ON k.id = l.society_id` : sql`JOIN under u ON u.id = l.office_id`}
     WHERE ${scopeFilter(sql, actor, 'l')} AND l.disbursed_at < ${cutoff}
       ${office.level === 'upazila' ? sql`AND l.office_id = ${office.id}` : sql``}`;
-  // Each set defines dis, col, ins and stj per child: disbursed, collected, due/overdue, statuses.
-  const perChild = live
-    ? sql`
-    ln AS (${ln}),
-    dis AS (
-      SELECT child, count(*) AS n, sum(principal_poisha) AS amount
-      FROM ln WHERE disbursed_at >= ${start} AND status <> 'cancelled' GROUP BY child),
-    col AS (
-      SELECT ln.child, sum(pa.amount_poisha) AS amount
-      FROM payments p JOIN payment_allocations pa ON pa.payment_id = p.id JOIN ln ON ln.id = pa.loan_id
-      WHERE p.paid_at >= ${start} AND p.paid_at < ${end} GROUP BY ln.child),
-    ins AS (
-      SELECT ln.child,
-        sum(i.amount_poisha) FILTER (WHERE i.due_at >= ${start}) AS due,
-        sum(i.paid_poisha) FILTER (WHERE i.due_at >= ${start}) AS of_due,
-        sum(i.amount_poisha - i.paid_poisha) FILTER (WHERE i.due_at < ${cutoff} AND ln.status NOT IN ('written_off', 'cancelled')) AS overdue
-      FROM installments i JOIN ln ON ln.id = i.loan_id
-      WHERE i.due_at < ${end}
-      GROUP BY ln.child),
-    stj AS (SELECT child, jsonb_object_agg(status, n) AS by_status FROM (SELECT child, status, count(*) AS n FROM ln GROUP BY child, status) c GROUP BY child),`
-    : sql`
-    ln AS (${ln}),
-    st AS (
-      SELECT ln.id, coalesce((
-        SELECT e.to_status FROM loan_events e
-        WHERE e.loan_id = ln.id AND e.to_status IS NOT NULL AND e.occurred_at < ${cutoff}
-        ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1), 'disbursing') AS status
-      FROM ln),
-    dis AS (
-      SELECT ln.child, count(*) AS n, sum(ln.principal_poisha) AS amount
-      FROM ln JOIN st USING (id) WHERE ln.disbursed_at >= ${start} AND st.status <> 'cancelled' GROUP BY ln.child),
-    alloc AS (
-      SELECT pa.loan_id, pa.installment_seq AS seq, pa.amount_poisha, p.paid_at
-      FROM ln JOIN payment_allocations pa ON pa.loan_id = ln.id JOIN payments p ON p.id = pa.payment_id
-      WHERE p.paid_at < ${end}),
-    col AS (
-      SELECT ln.child, sum(a.amount_poisha) AS amount FROM alloc a JOIN ln ON ln.id = a.loan_id WHERE a.paid_at >= ${start} GROUP BY ln.child),
-    paid AS (
-      SELECT loan_id, seq, sum(amount_poisha) AS by_end, coalesce(sum(amount_poisha) FILTER (WHERE paid_at < ${cutoff}), 0) AS by_cutoff
-      FROM alloc GROUP BY loan_id, seq),
-    ins AS (
-      SELECT ln.child,
-        sum(i.amount_poisha) FILTER (WHERE i.due_at >= ${start}) AS due,
-        sum(coalesce(p.by_end, 0)) FILTER (WHERE i.due_at >= ${start}) AS of_due,
-        sum(greatest(i.amount_poisha - coalesce(p.by_cutoff, 0), 0))
-          FILTER (WHERE i.due_at < ${cutoff} AND st.status NOT IN ('written_off', 'cancelled')) AS overdue
-      FROM ln JOIN st USING (id) JOIN installments i ON i.loan_id = ln.id
-      LEFT JOIN paid p ON p.loan_id = i.loan_id AND p.seq = i.seq
-      WHERE i.due_at < ${end}
-      GROUP BY ln.child),
-    stj AS (SELECT child, jsonb_object_agg(status, n) AS by_status FROM (SELECT ln.child, st.status, count(*) AS n FROM ln JOIN st USING (id) GROUP BY ln.child, st.status) c GROUP BY child),`;
+  // The day figures in scope (folded and not yet folded), each tagged with its child.
+  const days = sql`
+    SELECT ${bySociety ? sql`k.id` : sql`u.child`} AS child, f.day, f.due_poisha, f.due_paid_poisha, f.collected_poisha
+    FROM (SELECT office_id, society_id, day, due_poisha, due_paid_poisha, collected_poisha FROM report_day_figures
+          UNION ALL
+          SELECT office_id, society_id, day, due_poisha, due_paid_poisha, collected_poisha FROM report_day_changes) f
+      ${bySociety ? sql`JOIN kids k ON k.id = f.society_id` : sql`JOIN under u ON u.id = f.office_id`}
+    WHERE ${scopeFilter(sql, actor, 'f')} AND f.day <= ${period.to}::date
+      ${office.level === 'upazila' ? sql`AND f.office_id = ${office.id}` : sql``}`;
+  const perChild = (source === 'history' ? fromHistory : fromDayFigures)({ sql, period, cutoff, ln, days });
   const rows = await sql<FigureRow[]>`
     WITH RECURSIVE kids AS (${kids}) ${under},
     ${perChild}
