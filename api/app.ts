@@ -17,6 +17,7 @@ import { registerCorrections } from './routes/corrections';
 import { registerDashboard } from './routes/dashboard';
 import { registerHealth } from './routes/health';
 import { registerImports } from './routes/imports';
+import { registerDefaulters } from './routes/defaulters';
 import { registerLoans } from './routes/loans';
 import { registerMessages } from './routes/messages';
 import { registerNetwork } from './routes/network';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): App {
   registerOffices(app, deps);
   registerBorrowers(app, deps);
   registerLoans(app, deps);
+  registerDefaulters(app, deps);
   registerReports(app, deps);
   registerDashboard(app, deps);
   registerSocietySummary(app, deps);

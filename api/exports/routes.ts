@@ -52,6 +52,7 @@ function source(report: ReportName, q: Query): string {
   put('officeId', q.officeId);
   if (report === 'defaulters') {
     put('asOf', q.asOf);
+    params.set('limit', '500');
     return `/api/defaulters?${params}`;
   }
   put('from', q.from);
@@ -81,9 +82,18 @@ export function registerExports(app: App, { sql }: AppDeps): void {
     const office = await reportOffice(sql, actor, q.officeId);
     const place = { id: office.id, bn: office.nameBn, en: office.nameEn };
 
-    const res = await app.request(source(report, q), { headers: { cookie: c.req.header('cookie') ?? '', 'x-request-id': c.get('requestId') } });
+    const forward = { cookie: c.req.header('cookie') ?? '', 'x-request-id': c.get('requestId') };
+    const res = await app.request(source(report, q), { headers: forward });
     if (res.status !== 200) return res;
-    const json: unknown = await res.json();
+    const json = (await res.json()) as { items?: unknown[]; nextCursor?: string | null };
+    // A paged list (the defaulters) goes into the file whole: every page after the first.
+    for (let next = json.nextCursor; next; ) {
+      const more = await app.request(`${source(report, q)}&cursor=${encodeURIComponent(next)}`, { headers: forward });
+      if (more.status !== 200) return more;
+      const body = (await more.json()) as { items: unknown[]; nextCursor: string | null };
+      json.items!.push(...body.items);
+      next = body.nextCursor;
+    }
 
     let table: Table;
     let when: string;

@@ -71,11 +71,6 @@ const routes = {
     request: { params: LoanParams, body: { content: { 'application/json': { schema: z.object({ kind: z.enum(['write_off', 'cancel']), reason: z.string().trim().min(5).max(500) }) } }, required: true } },
     responses: { 200: { description: 'closed', content: { 'application/json': { schema: z.object({ status: z.string() }) } } }, ...errorResponses('BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'UNPROCESSABLE') },
   }),
-  defaulters: createRoute({
-    method: 'get', path: '/api/defaulters', summary: 'Defaulted and blacklisted loans with unpaid amounts, now or as of a past moment',
-    request: { query: z.object({ officeId: Id.optional(), asOf: z.string().datetime({ offset: true }).optional() }) },
-    responses: { 200: { description: 'defaulters', content: { 'application/json': { schema: z.object({ asOf: z.string(), items: z.array(z.object({ loanId: z.string(), code: z.string(), borrowerName: z.string(), officeId: z.string(), officeNameBn: z.string(), officeNameEn: z.string(), societyId: z.string(), societyNameBn: z.string(), societyNameEn: z.string(), status: z.string(), unpaidDuePoisha: z.number(), outstandingPoisha: z.number() })), totalUnpaidDuePoisha: z.number() }) } } }, ...errorResponses('UNAUTHORIZED', 'BAD_REQUEST', 'NOT_FOUND') },
-  }),
   blacklist: createRoute({
     method: 'get', path: '/api/blacklist', summary: 'Borrowers blacklisted as defaulters (settled ones on request)',
     request: { query: z.object({ officeId: Id.optional(), includeSettled: z.enum(['true', 'false']).default('false') }) },
@@ -202,16 +197,6 @@ export function registerLoans(app: App, { sql, temporal, taskQueue, links }: App
     }
   });
 
-  app.openapi(routes.defaulters, async (c) => {
-    const actor = requireActor(c);
-    const { officeId, asOf } = c.req.valid('query');
-    if (officeId) await assertCanRead(sql, actor, { officeId }, 'office');
-    const at = asOf ? new Date(asOf) : new Date();
-    const items = asOf ? await defaultersAsOf(sql, actor, officeId, at) : await defaultersNow(sql, actor, officeId, at);
-    const totalUnpaidDuePoisha = items.reduce((t, i) => t + i.unpaidDuePoisha, 0);
-    return c.json({ asOf: at.toISOString(), items, totalUnpaidDuePoisha }, 200);
-  });
-
   app.openapi(routes.blacklist, async (c) => {
     const actor = requireActor(c);
     const { officeId, includeSettled } = c.req.valid('query');
@@ -226,58 +211,4 @@ export function registerLoans(app: App, { sql, temporal, taskQueue, links }: App
       ORDER BY bl.listed_at DESC`;
     return c.json({ items }, 200);
   });
-}
-
-interface DefaulterRow {
-  loanId: string; code: string; borrowerName: string; officeId: string; officeNameBn: string; officeNameEn: string;
-  societyId: string; societyNameBn: string; societyNameEn: string; status: string; unpaidDuePoisha: number; outstandingPoisha: number;
-}
-
-/**
- * Now: the loans whose current status (kept on the loan by its workflow) is defaulted or blacklisted,
- * with what is unpaid of the installments due by now and what is left of the whole loan, from the
- * installments' own paid amounts.
- */
-function defaultersNow(sql: Sql, actor: Actor, officeId: string | undefined, at: Date) {
-  return sql<DefaulterRow[]>`
-    SELECT l.id AS "loanId", l.code, b.name AS "borrowerName", l.office_id AS "officeId", o.name_bn AS "officeNameBn", o.name_en AS "officeNameEn",
-      l.society_id AS "societyId", s.name_bn AS "societyNameBn", s.name_en AS "societyNameEn", l.status,
-      coalesce(m.unpaid_due, 0)::bigint AS "unpaidDuePoisha",
-      (l.total_owed_poisha - coalesce(m.paid, 0))::bigint AS "outstandingPoisha"
-    FROM loans l JOIN borrowers b ON b.id = l.borrower_id
-    JOIN offices o ON o.id = l.office_id JOIN societies s ON s.id = l.society_id
-    LEFT JOIN LATERAL (
-      SELECT sum(i.amount_poisha - i.paid_poisha) FILTER (WHERE i.due_at <= ${at}) AS unpaid_due, sum(i.paid_poisha) AS paid
-      FROM installments i WHERE i.loan_id = l.id) m ON true
-    WHERE l.status IN ('defaulted', 'blacklisted') AND ${scopeFilter(sql, actor, 'l')}
-      ${officeId ? sql`AND l.office_id IN (SELECT id FROM office_subtree(${officeId}))` : sql``}
-    ORDER BY "unpaidDuePoisha" DESC, l.code`;
-}
-
-/**
- * As of a past moment: each loan's status then comes from the audit trail (its latest status event
- * up to that moment); unpaid = installments due by then minus what had been paid towards them by then.
- */
-function defaultersAsOf(sql: Sql, actor: Actor, officeId: string | undefined, at: Date) {
-  return sql<DefaulterRow[]>`
-    SELECT l.id AS "loanId", l.code, b.name AS "borrowerName", l.office_id AS "officeId", o.name_bn AS "officeNameBn", o.name_en AS "officeNameEn",
-      l.society_id AS "societyId", s.name_bn AS "societyNameBn", s.name_en AS "societyNameEn", st.to_status AS status,
-      (due.total - coalesce(paid.due_part, 0))::bigint AS "unpaidDuePoisha",
-      (l.total_owed_poisha - coalesce(paid.total, 0))::bigint AS "outstandingPoisha"
-    FROM loans l
-    CROSS JOIN LATERAL (
-      SELECT e.to_status FROM loan_events e
-      WHERE e.loan_id = l.id AND e.to_status IS NOT NULL AND e.occurred_at <= ${at}
-      ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1) st
-    JOIN borrowers b ON b.id = l.borrower_id
-    JOIN offices o ON o.id = l.office_id JOIN societies s ON s.id = l.society_id
-    CROSS JOIN LATERAL (SELECT coalesce(sum(i.amount_poisha), 0) AS total FROM installments i WHERE i.loan_id = l.id AND i.due_at <= ${at}) due
-    LEFT JOIN LATERAL (
-      SELECT sum(pa.amount_poisha) AS total, sum(pa.amount_poisha) FILTER (WHERE i.due_at <= ${at}) AS due_part
-      FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
-      JOIN installments i ON i.loan_id = pa.loan_id AND i.seq = pa.installment_seq
-      WHERE pa.loan_id = l.id AND p.paid_at <= ${at}) paid ON true
-    WHERE st.to_status IN ('defaulted', 'blacklisted') AND l.disbursed_at <= ${at} AND ${scopeFilter(sql, actor, 'l')}
-      ${officeId ? sql`AND l.office_id IN (SELECT id FROM office_subtree(${officeId}))` : sql``}
-    ORDER BY "unpaidDuePoisha" DESC, l.code`;
 }

@@ -417,6 +417,55 @@ describe('exports', () => {
     expect(now.totalUnpaidDuePoisha).toBe(then.totalUnpaidDuePoisha);
   });
 
+  it('pages the defaulter list biggest unpaid first, with the whole list’s count and total on every page, now and as of a moment', async () => {
+    type Page = { items: { code: string; unpaidDuePoisha: number }[]; nextCursor: string | null; total: number; totalUnpaidDuePoisha: number };
+    for (const asOf of ['', `&asOf=${encodeURIComponent(new Date().toISOString())}`]) {
+      const whole = await get<Page>('hq_admin', `/api/defaulters?limit=500${asOf}`);
+      expect(whole.items.length).toBeGreaterThanOrEqual(5);
+      expect(whole.nextCursor).toBeNull();
+      expect(whole.total).toBe(whole.items.length);
+      expect(whole.totalUnpaidDuePoisha).toBe(whole.items.reduce((t, i) => t + i.unpaidDuePoisha, 0));
+      const order = [...whole.items].sort((a, b) => b.unpaidDuePoisha - a.unpaidDuePoisha || (a.code < b.code ? -1 : 1));
+      expect(whole.items.map((i) => i.code)).toEqual(order.map((i) => i.code));
+      const walked: Page['items'] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const p: Page = await get<Page>('hq_admin', `/api/defaulters?limit=2${asOf}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(p.items.length).toBeLessThanOrEqual(2);
+        expect({ total: p.total, sum: p.totalUnpaidDuePoisha }).toEqual({ total: whole.total, sum: whole.totalUnpaidDuePoisha });
+        walked.push(...p.items);
+        cursor = p.nextCursor;
+        pages += 1;
+      } while (cursor);
+      expect(pages).toBe(Math.ceil(whole.total / 2));
+      expect(walked).toEqual(whole.items);
+    }
+    const bad = await api.request(await api.as('hq_admin'), 'GET', '/api/defaulters?cursor=not-a-cursor');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('cursor');
+  });
+
+  it('keeps each loan’s own unpaid figure equal to its installments while it holds, and never shows one past its time', async () => {
+    const wrong = await api.sql`
+      SELECT l.id, l.arrears_poisha, x.unpaid FROM loans l
+      CROSS JOIN LATERAL (SELECT coalesce(sum(i.amount_poisha - i.paid_poisha) FILTER (WHERE i.due_at <= now()), 0)::bigint AS unpaid FROM installments i WHERE i.loan_id = l.id) x
+      WHERE l.arrears_at <= now() AND l.arrears_until > now() AND l.arrears_poisha <> x.unpaid`;
+    expect(wrong).toEqual([]);
+    const [{ held }] = await api.sql<[{ held: number }]>`SELECT count(*)::int AS held FROM loans WHERE arrears_at <= now() AND arrears_until > now()`;
+    expect(held).toBeGreaterThanOrEqual(5);
+    // A figure whose time has passed (its next deadline came) is not used, however wrong it is.
+    type Page = { items: { code: string; unpaidDuePoisha: number }[]; totalUnpaidDuePoisha: number };
+    const before = await get<Page>('hq_admin', '/api/defaulters?limit=500');
+    const victim = before.items[0]!.code;
+    await api.sql`UPDATE loans SET arrears_poisha = 1, arrears_until = now() - interval '1 second' WHERE code = ${victim}`;
+    try {
+      expect(await get<Page>('hq_admin', '/api/defaulters?limit=500')).toEqual({ ...before, asOf: expect.any(String) });
+    } finally {
+      await api.sql`SELECT loan_arrears_refresh(ARRAY(SELECT id FROM loans WHERE code = ${victim}))`;
+    }
+  });
+
   it('writes the blacklist as XLSX for the office asked for, neutralising the formula-like name', async () => {
     const json = await get<{ items: { loanId: string; officeId: string }[] }>('district_officer', '/api/blacklist');
     const { bytes } = await download('district_officer', '/api/exports/blacklist.xlsx?officeId=JHENAIDAH-SADAR&lang=en');

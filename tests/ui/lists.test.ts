@@ -73,4 +73,25 @@ describe('defaulter list and blacklist pages', () => {
     await ui.screenshot(dco, 'blacklist-en');
     await ui.switchLanguage(dco, 'bn');
   });
+
+  it('shows a long list a hundred at a time, biggest unpaid first, with the whole list’s count and total on every page', async () => {
+    // 101 more defaulters in Sadar, owing 1 000 to 101 000 taka: with the two above, 103 loans.
+    for (let n = 1; n <= 101; n++) {
+      await insertLoan(ui.api.sql, { society: 'SOC-1', office: 'JHENAIDAH-SADAR', district: 'JHENAIDAH', status: 'defaulted', installments: [{ k: -1, day: 5, amount: n * 100_000 }] });
+    }
+    const page = await ui.loginAs('district_officer');
+    await page.goto('/defaulters');
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(100);
+    expect(await rows.first().locator('td.num').first().textContent()).toContain('১,০১,০০০');
+    const foot = async () => (await page.locator('tfoot').textContent())!.replace(/\s+/g, ' ');
+    expect(await foot()).toContain('(১০৩)');
+    const total = await foot();
+    expect(await page.getByText('এই পাতায় ১০০টি, মোট ১০৩টি').count()).toBe(1);
+    await ui.screenshot(page, 'defaulters-paged');
+    await Promise.all([page.waitForURL(/cursor=/), page.getByRole('link', { name: 'আরও দেখুন' }).click()]);
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await foot()).toBe(total); // the totals are the whole list's on every page
+    expect(await page.getByRole('link', { name: 'আরও দেখুন' }).count()).toBe(0);
+  });
 });

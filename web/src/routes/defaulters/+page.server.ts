@@ -21,10 +21,17 @@ export interface Defaulter {
 export const load: PageServerLoad = async (event) => {
   const officeId = event.url.searchParams.get('officeId') || undefined;
   const day = event.url.searchParams.get('asOf') || null;
+  const cursor = event.url.searchParams.get('cursor') || undefined;
   const asOf = endOfDhakaDay(day);
   const [offices, list] = await Promise.all([
     myOffices(event),
-    apiGet<{ asOf: string; items: Defaulter[]; totalUnpaidDuePoisha: number }>(event, `/api/defaulters${query({ officeId, asOf })}`),
+    apiGet<{ asOf: string; items: Defaulter[]; nextCursor: string | null; total: number; totalUnpaidDuePoisha: number }>(
+      event, `/api/defaulters${query({ officeId, asOf, cursor, limit: PAGE })}`),
   ]);
-  return { ...list, offices, officeId: officeId ?? '', day: day && asOf ? day : '', today: todayInDhaka(), exportAsOf: asOf ?? undefined, badDate: !!day && !asOf };
+  // The next page keeps the filters; the totals are the whole list's on every page.
+  const keep = Object.fromEntries(Object.entries({ officeId, asOf: day ?? undefined }).filter(([, v]) => v)) as Record<string, string>;
+  const next = list.nextCursor ? `?${new URLSearchParams({ ...keep, cursor: list.nextCursor })}` : null;
+  return { ...list, next, paged: !!cursor, offices, officeId: officeId ?? '', day: day && asOf ? day : '', today: todayInDhaka(), exportAsOf: asOf ?? undefined, badDate: !!day && !asOf };
 };
+
+const PAGE = 100;
