@@ -63,8 +63,10 @@ try {
     return res.json() as Promise<Record<string, unknown>>;
   };
 
-  // The defaulter list's own SQL, as in api/routes/loans.ts (defaultersNow / defaultersAsOf), for the
-  // district, without the access filter, validation and JSON.
+  // The bare baseline: the whole list summed from the installments in one statement (what the route
+  // did before it paged and kept each loan's unpaid figure), and the as-of list's SQL, for the
+  // district, without the access filter, validation and JSON. The route answers its first page (50)
+  // with the whole list's count and total.
   const bareNow = (at: Date) => sql`
     SELECT l.id, l.code, b.name, o.name_bn, s.name_bn, l.status,
       coalesce(m.unpaid_due, 0)::bigint AS unpaid, (l.total_owed_poisha - coalesce(m.paid, 0))::bigint AS outstanding
@@ -91,13 +93,16 @@ try {
     ORDER BY unpaid DESC, l.code`;
 
   let defaulters = 0;
+  let pageSize = 0;
   const office = await reportOffice(sql, hq, undefined);
   const period = resolvePeriod({ from, to: thisMonth });
   const today = toDhakaDate(Date.now());
   const livePeriod = resolvePeriod({ from, to: today });
   const t = await rounds(REQUESTS, {
     defaultersRoute: async () => {
-      defaulters = ((await get('/api/defaulters?officeId=JHENAIDAH', dcoCookie)).items as unknown[]).length;
+      const first = await get('/api/defaulters?officeId=JHENAIDAH', dcoCookie);
+      defaulters = first.total as number;
+      pageSize = (first.items as unknown[]).length;
     },
     defaultersBare: async () => void (await bareNow(new Date())),
     defaultersAsOfRoute: async () => void (await get(`/api/defaulters?officeId=JHENAIDAH&asOf=${encodeURIComponent(asOf)}`, dcoCookie)),
@@ -120,6 +125,7 @@ try {
     foldSeconds: +foldSeconds.toFixed(1),
     databaseMb: Math.round(Number(bytes) / 1024 / 1024),
     defaultersInTheList: defaulters,
+    defaultersPerPage: pageSize,
     requests: REQUESTS,
     defaultersMs: r.defaultersRoute,
     defaultersBareSqlMs: r.defaultersBare,

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   applyMoney,
+  arrearsAt,
   defaultFacts,
   deriveStatus,
   dueReminders,
@@ -281,6 +282,18 @@ describe('deriveStatus', () => {
     for (const i of s.installments) i.status = 'paid';
     s.everBlacklisted = true;
     expect(deriveStatus(s)).toBe('settled');
+  });
+});
+
+describe('arrearsAt', () => {
+  const inst = (dueAt: number, amountPoisha: number, paidPoisha: number) => ({ dueAt, amountPoisha, paidPoisha });
+  it('sums what is unpaid of the installments due by then, and holds until the next deadline after it', () => {
+    const list = [inst(100, 1_000, 1_000), inst(200, 1_000, 300), inst(300, 1_000, 0), inst(400, 1_000, 0)];
+    expect(arrearsAt(list, 99)).toEqual({ unpaidPoisha: 0, until: 100 });
+    expect(arrearsAt(list, 200)).toEqual({ unpaidPoisha: 700, until: 300 }); // due exactly then counts
+    expect(arrearsAt(list, 399)).toEqual({ unpaidPoisha: 1_700, until: 400 });
+    expect(arrearsAt(list, 400)).toEqual({ unpaidPoisha: 2_700, until: null });
+    expect(arrearsAt([], 0)).toEqual({ unpaidPoisha: 0, until: null });
   });
 });
 

@@ -107,6 +107,17 @@ export function isTerminal(status: LoanStatus): boolean {
 }
 
 export const paidTotal = (s: LoanState): Poisha => s.installments.reduce((t, i) => t + i.paidPoisha, 0);
+
+/** What is unpaid of the installments due by `at`, and until when that holds: the next deadline after `at` (null: none). */
+export function arrearsAt(installments: readonly { dueAt: number; amountPoisha: Poisha; paidPoisha: Poisha }[], at: number): { unpaidPoisha: Poisha; until: number | null } {
+  let unpaidPoisha = 0;
+  let until: number | null = null;
+  for (const i of installments) {
+    if (i.dueAt <= at) unpaidPoisha += i.amountPoisha - i.paidPoisha;
+    else if (until === null || i.dueAt < until) until = i.dueAt;
+  }
+  return { unpaidPoisha, until };
+}
 export const outstanding = (s: LoanState): Poisha => s.totalOwedPoisha - paidTotal(s);
 const remaining = (i: InstallmentState): Poisha => i.amountPoisha - i.paidPoisha;
 const overdueInstallments = (s: LoanState) => s.installments.filter((i) => i.status === 'overdue');

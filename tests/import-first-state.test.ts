@@ -81,6 +81,13 @@ describe('an imported loan', () => {
     const db = await stored(loanId);
     expect(db.loan).toEqual({ status: 'active', paid_poisha: 150_000, credit_poisha: 0, state_version: 1 });
     expect(db.installments.map((i) => [i.seq, i.status, i.paid_poisha, i.late_by_ms])).toEqual([[1, 'paid', INSTALLMENT, 0], [2, 'pending', 45_000, null], [3, 'pending', 0, null]]);
+    // Its unpaid-due figure for the defaulter list (0018), written by the import as the trigger would.
+    const [arrears] = await h.sql`
+      SELECT l.arrears_poisha, l.arrears_at <= now() AS since, l.arrears_until > now() AS holds,
+        (SELECT coalesce(sum(amount_poisha - paid_poisha) FILTER (WHERE due_at <= now()), 0) FROM installments WHERE loan_id = l.id)::bigint AS unpaid,
+        l.arrears_until = (SELECT coalesce(min(due_at) FILTER (WHERE due_at > now()), 'infinity') FROM installments WHERE loan_id = l.id) AS until_next
+      FROM loans l WHERE l.id = ${loanId}`;
+    expect(arrears).toEqual({ arrears_poisha: arrears!.unpaid, since: true, holds: true, unpaid: arrears!.unpaid, until_next: true });
     expect(db.payments).toEqual([{ trx_id: `IMPORT-JHENAIDAH-SADAR-${r.loanRef}`, amount_poisha: 150_000, status: 'applied', late: false, recorded_by: `import:${job.id}`, allocations: [[1, INSTALLMENT], [2, 45_000]] }]);
     expect(db.events).toEqual([
       expect.objectContaining({ event_key: 'disbursed', kind: 'disbursed', to_status: 'active', actor: actor.id }),

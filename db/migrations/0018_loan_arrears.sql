@@ -16,7 +16,9 @@ CREATE FUNCTION loan_arrears_refresh(loan_ids uuid[]) RETURNS void LANGUAGE sql 
       coalesce(min(i.due_at) FILTER (WHERE i.due_at > now()), 'infinity') AS next
     FROM unnest(loan_ids) AS c(loan_id) LEFT JOIN installments i ON i.loan_id = c.loan_id
     GROUP BY c.loan_id) a
+  -- A figure that did not change keeps its arrears_at: it has been true since then.
   WHERE l.id = a.loan_id
+    AND (l.arrears_poisha, l.arrears_until) IS DISTINCT FROM (a.unpaid, a.next)
 $$;
 
 CREATE FUNCTION loan_arrears_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
