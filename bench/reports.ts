@@ -17,6 +17,7 @@ import type { Client } from '@temporalio/client';
 import type { Actor } from '../api/access/actor';
 import { createApp } from '../api/app';
 import { hashPassword } from '../api/auth/passwords';
+import { defaultersAsOf } from '../api/routes/defaulters';
 import { collectionReport, reportOffice, resolvePeriod } from '../api/routes/reports';
 import { foldReportDayChanges } from '../db/report-day-figures';
 import { addMonths, toDhakaDate } from '../domain/dhaka-time';
@@ -64,8 +65,8 @@ try {
   };
 
   // The bare baseline: the whole list summed from the installments in one statement (what the route
-  // did before it paged and kept each loan's unpaid figure), and the as-of list's SQL, for the
-  // district, without the access filter, validation and JSON. The route answers its first page (50)
+  // did before it paged and kept each loan's unpaid figure), and the as-of list's own SQL
+  // (defaultersAsOf), for the district, without the access filter, paging, validation and JSON. The route answers its first page (50)
   // with the whole list's count and total.
   const bareNow = (at: Date) => sql`
     SELECT l.id, l.code, b.name, o.name_bn, s.name_bn, l.status,
@@ -76,21 +77,7 @@ try {
       FROM installments i WHERE i.loan_id = l.id) m ON true
     WHERE l.status IN ('defaulted', 'blacklisted') AND l.office_id IN (SELECT id FROM office_subtree('JHENAIDAH'))
     ORDER BY unpaid DESC, l.code`;
-  const bareAsOf = (at: Date) => sql`
-    SELECT l.id, l.code, b.name, st.to_status,
-      (due.total - coalesce(paid.due_part, 0))::bigint AS unpaid, (l.total_owed_poisha - coalesce(paid.total, 0))::bigint AS outstanding
-    FROM loans l
-    CROSS JOIN LATERAL (SELECT e.to_status FROM loan_events e WHERE e.loan_id = l.id AND e.to_status IS NOT NULL AND e.occurred_at <= ${at}
-      ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1) st
-    JOIN borrowers b ON b.id = l.borrower_id JOIN offices o ON o.id = l.office_id JOIN societies s ON s.id = l.society_id
-    CROSS JOIN LATERAL (SELECT coalesce(sum(i.amount_poisha), 0) AS total FROM installments i WHERE i.loan_id = l.id AND i.due_at <= ${at}) due
-    LEFT JOIN LATERAL (
-      SELECT sum(pa.amount_poisha) AS total, sum(pa.amount_poisha) FILTER (WHERE i.due_at <= ${at}) AS due_part
-      FROM payment_allocations pa JOIN payments p ON p.id = pa.payment_id
-      JOIN installments i ON i.loan_id = pa.loan_id AND i.seq = pa.installment_seq
-      WHERE pa.loan_id = l.id AND p.paid_at <= ${at}) paid ON true
-    WHERE st.to_status IN ('defaulted', 'blacklisted') AND l.disbursed_at <= ${at} AND l.office_id IN (SELECT id FROM office_subtree('JHENAIDAH'))
-    ORDER BY unpaid DESC, l.code`;
+  const bareAsOf = (at: Date) => sql`${defaultersAsOf(sql, sql`l.office_id IN (SELECT id FROM office_subtree('JHENAIDAH'))`, at)} ORDER BY unpaid DESC, l.code`;
 
   let defaulters = 0;
   let pageSize = 0;

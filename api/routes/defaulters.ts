@@ -73,7 +73,7 @@ function defaultersNow(sql: Sql, where: Fragment, at: Date): Fragment {
  * As of a past moment: each loan's status then comes from the audit trail (its latest status event
  * up to that moment); unpaid = installments due by then minus what had been paid towards them by then.
  */
-function defaultersAsOf(sql: Sql, where: Fragment, at: Date): Fragment {
+export function defaultersAsOf(sql: Sql, where: Fragment, at: Date): Fragment {
   return sql`
     SELECT l.id, l.code, l.borrower_id, l.office_id, l.society_id, st.to_status AS status, l.total_owed_poisha,
       due.total - coalesce(paid.due_part, 0) AS unpaid,
