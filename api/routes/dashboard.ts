@@ -1,7 +1,7 @@
 // The dashboard in one round trip: this month's collection figures for an office (the collection
 // report's own numbers, so the dashboard and the offices tree never disagree), the loans in grace and
 // overdue now, the loans that defaulted for the first time this month, and twelve months of due vs
-// collected. Every sum is done in SQL over integer poisha, restricted by the actor's scope.
+// collected (from the report's day figures). Every sum is done in SQL over integer poisha, restricted by the actor's scope.
 import { createRoute, z } from '@hono/zod-openapi';
 import { addDays, addMonths, dhakaInstant, toDhakaDate } from '../../domain/dhaka-time';
 import type { Sql } from '../../db/client';
@@ -11,6 +11,7 @@ import { scopeFilter } from '../access/scope';
 import type { App, AppDeps } from '../app-env';
 import { errorResponses } from '../errors';
 import { Id } from '../schemas';
+import { dayFigureRows } from './report-sources';
 import { CollectionReport, collectionReport, reportOffice, resolvePeriod } from './reports';
 
 const MONTHS = 12;
@@ -44,23 +45,19 @@ export function lastMonths(now: number): { month: string; from: string; to: stri
 
 export async function dashboardExtras(sql: Sql, actor: Actor, officeId: string, now: number) {
   const months = lastMonths(now);
-  const windowStart = new Date(dhakaInstant(months[0]!.from));
   const monthStart = new Date(dhakaInstant(months[MONTHS - 1]!.from));
-  const windowEnd = new Date(dhakaInstant(addDays(months[MONTHS - 1]!.to, 1)));
   const cutoff = new Date(now);
   const [row] = await sql<{ in_grace: number; overdue: number; arrears: number; new_defaulters: number; due: Record<string, number> | null; collected: Record<string, number> | null }[]>`
     WITH ln AS (
       SELECT l.id, l.status FROM loans l
       WHERE ${scopeFilter(sql, actor, 'l')} AND l.office_id IN (SELECT id FROM office_subtree(${officeId})) AND l.disbursed_at < ${cutoff}),
-    -- Grouped by the truncated timestamp and named once per month: to_char on every row cost more than the sums.
-    due AS (
-      SELECT date_trunc('month', i.due_at AT TIME ZONE 'Asia/Dhaka') AS month, sum(i.amount_poisha)::bigint AS amount
-      FROM ln JOIN installments i ON i.loan_id = ln.id
-      WHERE i.due_at >= ${windowStart} AND i.due_at < ${windowEnd} GROUP BY 1),
-    col AS (
-      SELECT date_trunc('month', p.paid_at AT TIME ZONE 'Asia/Dhaka') AS month, sum(pa.amount_poisha)::bigint AS amount
-      FROM ln JOIN payment_allocations pa ON pa.loan_id = ln.id JOIN payments p ON p.id = pa.payment_id
-      WHERE p.paid_at >= ${windowStart} AND p.paid_at < ${windowEnd} GROUP BY 1),
+    -- Twelve months of due and collected from the collection report's day figures (0017).
+    months AS (
+      SELECT date_trunc('month', f.day) AS month, sum(f.due_poisha)::bigint AS due, sum(f.collected_poisha)::bigint AS collected
+      FROM (${dayFigureRows(sql)}) f
+      WHERE ${scopeFilter(sql, actor, 'f')} AND f.office_id IN (SELECT id FROM office_subtree(${officeId}))
+        AND f.day >= ${months[0]!.from}::date AND f.day <= ${months[MONTHS - 1]!.to}::date
+      GROUP BY 1),
     fresh AS (
       SELECT e.loan_id FROM ln JOIN loan_events e ON e.loan_id = ln.id
       WHERE e.to_status IN ('defaulted', 'blacklisted') AND e.occurred_at < ${cutoff}
@@ -71,8 +68,8 @@ export async function dashboardExtras(sql: Sql, actor: Actor, officeId: string, 
       (SELECT count(*) FROM ln WHERE status NOT IN ('written_off', 'cancelled') AND EXISTS (
         SELECT 1 FROM installments i WHERE i.loan_id = ln.id AND i.due_at < ${cutoff} AND i.paid_poisha < i.amount_poisha))::int AS arrears,
       (SELECT count(*) FROM fresh)::int AS new_defaulters,
-      (SELECT jsonb_object_agg(to_char(month, 'YYYY-MM'), amount) FROM due) AS due,
-      (SELECT jsonb_object_agg(to_char(month, 'YYYY-MM'), amount) FROM col) AS collected`;
+      (SELECT jsonb_object_agg(to_char(month, 'YYYY-MM'), due) FROM months) AS due,
+      (SELECT jsonb_object_agg(to_char(month, 'YYYY-MM'), collected) FROM months) AS collected`;
   return {
     loansInGrace: row!.in_grace,
     loansOverdue: row!.overdue,

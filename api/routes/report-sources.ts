@@ -28,6 +28,14 @@ export interface SourceInput {
 
 const EXCLUDED_FROM_OVERDUE = ['written_off', 'cancelled'];
 
+/** Every day figure, folded or not yet: office_id, society_id, day, due_poisha, due_paid_poisha, collected_poisha. */
+export function dayFigureRows(sql: Sql): Fragment {
+  return sql`
+    SELECT office_id, society_id, day, due_poisha, due_paid_poisha, collected_poisha FROM report_day_figures
+    UNION ALL
+    SELECT office_id, society_id, day, due_poisha, due_paid_poisha, collected_poisha FROM report_day_changes`;
+}
+
 export function fromDayFigures({ sql, period, cutoff, ln, days }: SourceInput): Fragment {
   const { start, end } = period;
   const cutoffDay = toDhakaDate(cutoff.getTime());

@@ -11,7 +11,7 @@ import { assertCanRead, scopeFilter } from '../access/scope';
 import type { App, AppDeps } from '../app-env';
 import { ApiError, errorResponses } from '../errors';
 import { Id } from '../schemas';
-import { fromDayFigures, fromHistory } from './report-sources';
+import { dayFigureRows, fromDayFigures, fromHistory } from './report-sources';
 
 export const LOAN_STATUSES = ['disbursing', 'active', 'in_grace', 'overdue', 'defaulted', 'blacklisted', 'closed', 'settled', 'written_off', 'cancelled'] as const;
 const DAY_MS = 86_400_000;
@@ -163,9 +163,7 @@ export async function collectionReport(sql: Sql, actor: Actor, office: OfficeRef
   // The day figures in scope (folded and not yet folded), each tagged with its child.
   const days = sql`
     SELECT ${bySociety ? sql`k.id` : sql`u.child`} AS child, f.day, f.due_poisha, f.due_paid_poisha, f.collected_poisha
-    FROM (SELECT office_id, society_id, day, due_poisha, due_paid_poisha, collected_poisha FROM report_day_figures
-          UNION ALL
-          SELECT office_id, society_id, day, due_poisha, due_paid_poisha, collected_poisha FROM report_day_changes) f
+    FROM (${dayFigureRows(sql)}) f
       ${bySociety ? sql`JOIN kids k ON k.id = f.society_id` : sql`JOIN under u ON u.id = f.office_id`}
     WHERE ${scopeFilter(sql, actor, 'f')} AND f.day <= ${period.to}::date
       ${office.level === 'upazila' ? sql`AND f.office_id = ${office.id}` : sql``}`;
