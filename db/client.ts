@@ -5,6 +5,8 @@ import postgres from 'postgres';
 export type Sql = postgres.Sql;
 /** A pool or an open transaction: for helpers that write inside their caller's transaction. */
 export type SqlOrTx = postgres.Sql | postgres.TransactionSql;
+/** A piece of SQL built with sql`…` to be embedded in another statement. */
+export type SqlFragment = postgres.PendingQuery<postgres.Row[]>;
 
 export interface DbOptions {
   url: string;

@@ -1,7 +1,8 @@
 // The dashboard in one round trip: this month's collection figures for an office (the collection
 // report's own numbers, so the dashboard and the offices tree never disagree), the loans in grace and
 // overdue now, the loans that defaulted for the first time this month, and twelve months of due vs
-// collected (from the report's day figures). Every sum is done in SQL over integer poisha, restricted by the actor's scope.
+// collected (from the report's day figures). Every sum is done in SQL over integer poisha,
+// restricted by the actor's scope.
 import { createRoute, z } from '@hono/zod-openapi';
 import { addDays, addMonths, dhakaInstant, toDhakaDate } from '../../domain/dhaka-time';
 import type { Sql } from '../../db/client';

@@ -2,17 +2,13 @@
 // office below it), biggest unpaid amount first, a page at a time, with the count and the unpaid
 // total of the whole list. Now, or as of a past moment.
 import { createRoute, z } from '@hono/zod-openapi';
-import type postgres from 'postgres';
-import type { Sql } from '../../db/client';
-import type { Actor } from '../access/actor';
+import type { SqlFragment as Fragment, Sql } from '../../db/client';
 import { requireActor } from '../access/require-actor';
 import { assertCanRead, scopeFilter } from '../access/scope';
 import type { App, AppDeps } from '../app-env';
 import { errorResponses } from '../errors';
 import { decodeCursor, page, type Cursor } from '../pagination';
 import { Id, PageQuery } from '../schemas';
-
-type Fragment = postgres.PendingQuery<postgres.Row[]>;
 
 const Defaulter = z.object({
   loanId: z.string(), code: z.string(), borrowerName: z.string(), officeId: z.string(), officeNameBn: z.string(), officeNameEn: z.string(),

@@ -8,12 +8,9 @@
 //   changes since). An ended period costs what a period running to today costs, plus its aftermath.
 // - fromHistory: every loan's status replayed from the audit trail and every allocation re-summed:
 //   the definition, kept to hold the first to (api/routes/reports.test.ts).
-import type postgres from 'postgres';
-import type { Sql } from '../../db/client';
+import type { SqlFragment as Fragment, Sql } from '../../db/client';
 import { dhakaInstant, toDhakaDate } from '../../domain/dhaka-time';
 import type { ResolvedPeriod } from './reports';
-
-type Fragment = postgres.PendingQuery<postgres.Row[]>;
 
 export interface SourceInput {
   sql: Sql;

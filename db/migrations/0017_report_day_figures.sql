@@ -1,6 +1,6 @@
 -- The collection report's money, per office, society and Dhaka day, kept by the same transactions
 -- that write installments and allocations, so a national report reads a few thousand rows instead
--- of a million installments and half a million payments (api/routes/collection-figures.ts).
+-- of a million installments and half a million payments (api/routes/report-sources.ts).
 --
 -- Writers never update a shared row: each statement that changes installments or allocations
 -- appends its net change per (office, society, day) to report_day_changes, so a payment never waits

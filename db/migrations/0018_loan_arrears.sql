@@ -26,9 +26,13 @@ BEGIN
   PERFORM loan_arrears_refresh(ARRAY(SELECT DISTINCT loan_id FROM new_rows));
   RETURN NULL;
 END $$;
+-- Every change of a loan rewrites all its installments; only those whose money, deadline or status
+-- moved (a payment, a deadline passing) can change the figure.
 CREATE FUNCTION loan_arrears_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM loan_arrears_refresh(ARRAY(SELECT loan_id FROM new_rows UNION SELECT loan_id FROM old_rows));
+  PERFORM loan_arrears_refresh(ARRAY(
+    SELECT DISTINCT n.loan_id FROM new_rows n JOIN old_rows o ON o.loan_id = n.loan_id AND o.seq = n.seq
+    WHERE (n.amount_poisha, n.paid_poisha, n.due_at, n.status) IS DISTINCT FROM (o.amount_poisha, o.paid_poisha, o.due_at, o.status)));
   RETURN NULL;
 END $$;
 CREATE FUNCTION loan_arrears_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
