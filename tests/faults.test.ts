@@ -22,6 +22,7 @@ import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDb } from '../runti
 import { startDevServer, type DevServer } from '../runtime/temporal-dev-server';
 import { startSmsSimulator, type SmsSimulator } from '../sms/simulator';
 import { loanWorkflowId } from '../workflows/loan-definitions';
+import { PAYMENT_DELIVERY_WORKFLOW_ID } from '../workflows/payment-delivery';
 import { addBorrower, seedOffices } from './loan-harness';
 import { startNodeProcess, waitForHttp, waitForOutput, type NodeProcess } from '../runtime/node-process';
 
@@ -174,7 +175,7 @@ async function expectLedgerWhole(accepted: Set<string>, label: string): Promise<
     const stuck = await sql`SELECT status, loan_id IS NULL AS unmatched, delivery_error, count(*)::int AS n FROM payments
       WHERE trx_id = ANY(${trx}) AND status <> 'applied' GROUP BY 1, 2, 3`;
     const missing = trx.length - (await sql<[{ n: number }]>`SELECT count(*)::int AS n FROM payments WHERE trx_id = ANY(${trx})`)[0].n;
-    expect.fail(`${label}: ${applied} of ${trx.length} accepted payments applied, ${missing} not even stored; the others: ${JSON.stringify(stuck)}`);
+    expect.fail(`${label}: ${applied} of ${trx.length} accepted payments applied, ${missing} not even stored; the others: ${JSON.stringify(stuck)}\n${await whyStuck(trx)}`);
   }
   const [{ rows, distinct }] = await sql<[{ rows: number; distinct: number }]>`
     SELECT count(*)::int AS rows, count(DISTINCT trx_id)::int AS distinct FROM payments WHERE trx_id LIKE 'FLT%'`;
@@ -186,6 +187,31 @@ async function expectLedgerWhole(accepted: Set<string>, label: string): Promise<
   expect(mismatched, `${label}: loans whose paid amount is not the sum of their payments`).toEqual([]);
   const doubled = await sql`SELECT actor, count(*)::int AS n FROM loan_events WHERE kind = 'payment' GROUP BY loan_id, actor HAVING count(*) > 1`;
   expect(doubled, `${label}: payments recorded twice in a loan's ledger`).toEqual([]);
+}
+
+/** What a CI log needs when payments stay stuck: the sweeper's and a stuck loan's pending work, and the processes' last words. */
+async function whyStuck(trx: string[]): Promise<string> {
+  const lines: string[] = [];
+  try {
+    const [one] = await sql<{ loan_id: string }[]>`SELECT loan_id FROM payments WHERE trx_id = ANY(${trx}) AND status = 'received' AND loan_id IS NOT NULL LIMIT 1`;
+    const temporal = new Client({ connection: await Connection.connect({ address: dev.address }) });
+    try {
+      for (const id of [PAYMENT_DELIVERY_WORKFLOW_ID, ...(one ? [loanWorkflowId(one.loan_id)] : [])]) {
+        const d = await temporal.workflow.getHandle(id).describe();
+        const pending = d.raw.pendingActivities?.map((a) => ({ type: a.activityType?.name, attempt: a.attempt, state: a.state, lastFailure: a.lastFailure?.message, lastHeartbeat: a.lastHeartbeatTime?.seconds?.toString() }));
+        lines.push(`${id}: ${d.status.name}, pending activities ${JSON.stringify(pending ?? [])}`);
+      }
+    } finally {
+      await temporal.connection.close();
+    }
+  } catch (err) {
+    lines.push(`(could not describe the workflows: ${(err as Error).message})`);
+  }
+  for (const name of ['worker', 'api']) {
+    const log = await readFile(path.join(scratch, `${name}.log`), 'utf8').catch(() => '');
+    lines.push(`--- last of ${name}.log ---`, ...log.split('\n').filter((l) => !/Worker state changed|sdkComponent|taskQueue|state: '|^\s*}$/.test(l)).slice(-40));
+  }
+  return lines.join('\n');
 }
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { decodeTimeoutType } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPaymentDeliveryActivities } from '../activities/payment-delivery';
-import { assignPayment, deliverPayment, storePayment, type IncomingPayment } from '../payments/receive-payment';
+import { assignPayment, deliverPayment, deliverPending, storePayment, type IncomingPayment } from '../payments/receive-payment';
 import { PAYMENT_DELIVERY_WORKFLOW_ID } from '../workflows/payment-delivery';
 import { insertLoan } from './direct-loans';
 import { addBorrower, createHarness, type Harness } from './loan-harness';
@@ -129,6 +129,42 @@ describe('payment intake', () => {
       await connection.close();
     }
   }, 150_000);
+
+  it('moves on from a delivery that does not answer, heartbeating as it goes, and the payment it left still lands', async () => {
+    const stuck = await monthlyLoan('01711110007');
+    const free = await monthlyLoan('01711110008');
+    const a = await storePayment(h.sql, incoming({ reference: stuck.loanCode, amountPoisha: 30_000 }));
+    const b = await storePayment(h.sql, incoming({ reference: free.loanCode, amountPoisha: 20_000 }));
+    await h.sql`UPDATE payments SET received_at = now() - interval '2 minutes' WHERE id = ${a.paymentId}`;
+    await h.sql`UPDATE payments SET received_at = now() - interval '1 minute' WHERE id = ${b.paymentId}`;
+    // The stuck loan's row is locked, so its workflow cannot write the payment and the update waits.
+    let unlock = () => {};
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = h.sql.begin(async (tx) => {
+      await tx`SELECT 1 FROM loans WHERE id = ${stuck.loanId} FOR UPDATE`;
+      locked();
+      await new Promise<void>((r) => (unlock = r));
+    });
+    await isLocked;
+    let unlocked = false;
+    let beats = 0;
+    try {
+      // One lane: the free loan's payment comes after the stuck one, so it lands only if the lane moves on.
+      await deliverPending(h.sql, h.temporal, { olderThanMs: 30_000, concurrency: 1, waitMs: 2_000, onProgress: () => (beats += 1) });
+      expect(unlocked).toBe(false);
+      const status = async (id: string) => (await h.sql<[{ status: string }]>`SELECT status FROM payments WHERE id = ${id}`)[0].status;
+      expect(await status(b.paymentId)).toBe('applied');
+      expect(await status(a.paymentId)).toBe('received');
+      expect(beats).toBeGreaterThanOrEqual(3); // after the query and after each of the two payments
+    } finally {
+      unlocked = true;
+      unlock();
+      await holder;
+    }
+    await h.waitFor(stuck.loanId, (x) => x.paidPoisha === 30_000);
+    expect((await h.sql`SELECT status FROM payments WHERE id = ${a.paymentId}`)[0]).toEqual({ status: 'applied' });
+  }, 120_000);
 
   it('sends money for a closed loan back to the officers with the reason', async () => {
     const loan = await monthlyLoan('01711110005');

@@ -3,7 +3,8 @@
 import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 
-// The sweep heartbeats every 5 s: one whose worker died is retried after 20 s, not 2 minutes.
+// The sweep heartbeats after each payment it settles (each waits at most 15 s): one whose worker
+// died, or that is stuck on a call that never answers, is retried after 20 s, not 2 minutes.
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '20 seconds',
