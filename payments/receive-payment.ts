@@ -7,6 +7,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import type { Sql } from '../db/client';
 import { TERMINAL_STATUSES, type LoanStatus, type PaymentResult, type Poisha } from '../domain/types';
 import { loanWorkflowId, payUpdate } from '../workflows/loan-definitions';
+import { TimeoutError, withTimeout } from '../runtime/log';
 import { matchPayment } from './match-payment';
 
 export interface IncomingPayment {
@@ -79,7 +80,7 @@ async function loanIsClosed(sql: Sql, loanId: string): Promise<boolean> {
 }
 
 /** How long one delivery may take before its lane moves on; the payment stays stored for the next sweep. */
-export const DELIVERY_WAIT_MS = 15_000;
+const DELIVERY_WAIT_MS = 15_000;
 
 /**
  * Delivers stored, matched payments not yet in their loan's ledger (after a crash, a burst the API
@@ -104,7 +105,10 @@ export async function deliverPending(
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < rows.length) {
-      const d = await withinMs(deliverPayment(sql, temporal, rows[next++]!.id), opts.waitMs ?? DELIVERY_WAIT_MS);
+      const d = await withTimeout('delivery', opts.waitMs ?? DELIVERY_WAIT_MS, deliverPayment(sql, temporal, rows[next++]!.id)).catch((err: unknown) => {
+        if (err instanceof TimeoutError) return undefined; // still running; counted once when it lands
+        throw err;
+      });
       if (d?.delivered) delivered += 1;
       else failed += 1;
       opts.onProgress?.();
@@ -112,14 +116,6 @@ export async function deliverPending(
   };
   await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 8), rows.length) }, lane));
   return { delivered, failed };
-}
-
-/** The promise's value, or undefined once `ms` pass first (its later failure is ignored, not unhandled). */
-function withinMs<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  p.catch(() => undefined);
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** An officer gives an unmatched payment to a loan; recorded, then delivered. */
