@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { parseEnv } from '../config/env';
 import { createSql } from '../db/client';
 import { closeChromium } from '../runtime/chromium';
+import { reportEventLoop } from '../runtime/event-loop-report';
 import { temporalTarget } from '../temporal/connection-options';
 import { createApp } from './app';
 import { bkashAccountsFromEnv } from './bkash-config';
@@ -10,6 +11,7 @@ import { whatsappWebhookSettings } from '../whatsapp/config';
 import { loadWebHandler, serveWebAndApi } from './serve-web-and-api';
 
 const env = parseEnv();
+if (env.LOAD_REPORT_MS) reportEventLoop('api', env.LOAD_REPORT_MS);
 const sql = createSql({ url: env.DATABASE_URL!, ssl: env.DATABASE_SSL, sslCa: env.DATABASE_SSL_CA, max: env.DATABASE_POOL_MAX, application: 'asrayon-api' });
 const target = temporalTarget(env);
 const connection = await Connection.connect({ address: target.address, tls: target.tls, apiKey: target.apiKey, connectTimeout: 10_000 });

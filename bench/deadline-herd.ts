@@ -11,13 +11,13 @@
 // Prints one JSON line. For the portfolio alone (BENCH_LOANS=100000), give BENCH_SPACING_S=2592000
 // (30 days): nothing falls due during the run, and the herd part is skipped.
 // BENCH_START_RATE caps disbursements per second (default: as fast as the worker takes them).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { disburseLoan } from '../loans/disburse-loan';
 import { seedOffices } from '../tests/loan-harness';
+import { startNodeProcess, waitForOutput, type NodeProcess } from '../runtime/node-process';
 import { startBenchInfra } from './infra';
 
 const LOANS = Number(process.env.BENCH_LOANS ?? 10_000);
@@ -32,7 +32,7 @@ const rssMb = async (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(await readFile
 
 const infra = await startBenchInfra('herd', { temporal: true });
 const { dir, pg, dev } = infra;
-let worker: ChildProcess | null = null;
+let worker: NodeProcess | null = null;
 try {
   const sql = await infra.database('bench', 20);
   await seedOffices(sql);
@@ -52,20 +52,11 @@ try {
     j.rules.push({ name: 'herd-reminder', priority: 50, conditions: { all: [{ fact: 'productCode', operator: 'equal', value: 'HERD' }] }, event: { type: 'reminders', params: { offsets: [{ name: 'herd', before: `${REMINDER_S}s` }] } } });
   });
 
-  worker = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker/main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: pg.urlFor('bench'), DATABASE_POOL_MAX: '20', TEMPORAL_ADDRESS: dev.address, TEMPORAL_TASK_QUEUE: 'herd', RULES_DIR: rules, SMS_PROVIDER: 'console', SMS_RATE_PER_SECOND: '50', LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    worker!.stderr!.on('data', (b: Buffer) => {
-      seen += b.toString();
-      if (seen.includes('[worker] polling')) resolve();
-    });
-    worker!.once('exit', (code) => reject(new Error(`worker exited (${code}):\n${seen.slice(-2000)}`)));
-  });
-  const rssIdle = await rssMb(worker.pid!);
+  worker = startNodeProcess('worker', 'worker/main.ts', {
+    DATABASE_URL: pg.urlFor('bench'), DATABASE_POOL_MAX: '20', TEMPORAL_ADDRESS: dev.address, TEMPORAL_TASK_QUEUE: 'herd', RULES_DIR: rules, SMS_PROVIDER: 'console', SMS_RATE_PER_SECOND: '50', LOG_LEVEL: 'error',
+  }, dir);
+  await waitForOutput(worker, '[worker] polling');
+  const rssIdle = await rssMb(worker.child.pid!);
 
   // Borrowers in bulk; loans one by one through the real disbursement (row, then workflow start).
   const ids = (await sql<{ id: string }[]>`
@@ -79,7 +70,7 @@ try {
   let next = 0;
   // Progress on stderr every 30 s (a 100 000-loan run takes about an hour here).
   const progress = setInterval(() => {
-    void rssMb(worker!.pid!).then((mb) => console.error(`[herd] ${next} of ${LOANS} disbursed after ${((performance.now() - setupStarted) / 1000).toFixed(0)} s; worker RSS ${mb.toFixed(0)} MB`));
+    void rssMb(worker!.child.pid!).then((mb) => console.error(`[herd] ${next} of ${LOANS} disbursed after ${((performance.now() - setupStarted) / 1000).toFixed(0)} s; worker RSS ${mb.toFixed(0)} MB`));
   }, 30_000);
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -95,7 +86,7 @@ try {
   const setupSeconds = (performance.now() - setupStarted) / 1000;
   const herdMissed = Date.now() > due - REMINDER_S * 1000;
   await sleep(5_000);
-  const rssAsleep = await rssMb(worker.pid!);
+  const rssAsleep = await rssMb(worker.child.pid!);
 
   // The herd.
   const remindAt = due - REMINDER_S * 1000;
@@ -111,7 +102,7 @@ try {
   // so reminders are counted until the deadline, and transitions until all are written.
   while ((grace.n < LOANS || (reminders.n < LOANS && Date.now() < due)) && Date.now() < deadline) {
     await sleep(1_000);
-    rssPeak = Math.max(rssPeak, await rssMb(worker.pid!));
+    rssPeak = Math.max(rssPeak, await rssMb(worker.child.pid!));
     [reminders, grace] = await Promise.all([count('reminders'), count('grace')]);
   }
   const remindersSeconds = HERD && reminders.last && reminders.n === LOANS ? (reminders.last.getTime() - remindAt) / 1000 : null;
@@ -148,10 +139,6 @@ try {
   await temporal.connection.close();
   await sql.end();
 } finally {
-  if (worker && worker.exitCode === null) {
-    worker.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 3_000));
-    if (worker.exitCode === null) worker.kill('SIGKILL');
-  }
+  await worker?.stop();
   await infra.stop();
 }

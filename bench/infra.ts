@@ -18,17 +18,22 @@ export interface BenchInfra<D extends DevServer | null> {
   stop(): Promise<void>;
 }
 
-export async function startBenchInfra(name: string, opts: { temporal: true }): Promise<BenchInfra<DevServer>>;
+export async function startBenchInfra(name: string, opts: { temporal: true; temporalNiceness?: number }): Promise<BenchInfra<DevServer>>;
 export async function startBenchInfra(name: string, opts?: { temporal?: false }): Promise<BenchInfra<null>>;
-export async function startBenchInfra(name: string, opts: { temporal?: boolean } = {}): Promise<BenchInfra<DevServer | null>> {
+export async function startBenchInfra(name: string, opts: { temporal?: boolean; temporalNiceness?: number } = {}): Promise<BenchInfra<DevServer | null>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `asrayon-bench-${name}-`));
   await chmod(dir, 0o755); // embedded PostgreSQL runs as another user when we are root
   const [pg, dev] = await Promise.all([
     startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }),
-    opts.temporal ? startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false }) : null,
+    opts.temporal ? startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false, niceness: opts.temporalNiceness }) : null,
   ]);
   const pools: Sql[] = [];
-  return {
+  // Ctrl-C or a kill ends the run, not just this process: children started with
+  // runtime/node-process.ts die on exit, and the servers are stopped first.
+  const onSignal = () => void infra.stop().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const infra: BenchInfra<DevServer | null> = {
     dir,
     pg,
     dev,
@@ -40,9 +45,12 @@ export async function startBenchInfra(name: string, opts: { temporal?: boolean }
       return sql;
     },
     async stop() {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       await Promise.allSettled(pools.map((p) => p.end({ timeout: 5 })));
       await Promise.allSettled([dev?.stop(), pg.stop()]);
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return infra;
 }

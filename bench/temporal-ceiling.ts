@@ -38,8 +38,10 @@ async function inFlight(n: number, f: (i: number) => Promise<unknown>): Promise<
 
 const infra = await startBenchInfra('ceiling', { temporal: true });
 try {
+  // BENCH_CLIENT=native: the client talks through the SDK's Rust core (NativeConnection) instead of grpc-js.
   const connection = await Connection.connect({ address: infra.dev.address });
-  const client = new Client({ connection });
+  const native = process.env.BENCH_CLIENT === 'native';
+  const client = new Client({ connection: native ? await NativeConnection.connect({ address: infra.dev.address }) : connection });
   let writes = 0;
   const worker = await Worker.create({
     connection: await NativeConnection.connect({ address: infra.dev.address }),
@@ -73,6 +75,7 @@ try {
     bench: 'temporal-ceiling',
     workflows: N,
     inFlight: C,
+    client: native ? 'native' : 'grpc-js',
     startsPerSec: +(N / startSec).toFixed(1),
     firstTasksSettledPerSec: +(N / settleSec).toFixed(1),
     updatesWithActivityPerSec: +(N / withActivitySec).toFixed(1),

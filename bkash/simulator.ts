@@ -135,6 +135,10 @@ export interface BkashSimulator {
   cancel(paymentID: string): Promise<string>;
   /** Sends a signed SNS Notification of a payment to `webhookUrl`. */
   notify(webhookUrl: string, payment: SimNotifyPayment, opts?: NotifyOptions): Promise<NotifyResult[]>;
+  /** The signed SNS Notification `notify` would send, without sending it (a load generator signs ahead). */
+  signedNotification(payment: SimNotifyPayment, opts?: Omit<NotifyOptions, 'repeat'>): SnsMessage;
+  /** Posts an SNS envelope to `webhookUrl` as SNS does (its headers, a text/plain body). */
+  deliver(webhookUrl: string, envelope: SnsMessage): Promise<NotifyResult>;
   /** Sends a signed SubscriptionConfirmation (what SNS does when bKash subscribes our webhook). */
   subscribe(webhookUrl: string, opts?: { signatureVersion?: '1' | '2' }): Promise<NotifyResult>;
   /** Completed transactions with from <= at < to, as bKash's merchant statement CSV. */
@@ -592,6 +596,13 @@ ${error ? `<p role="alert" style="color:#b00">${escapeHtml(error)}</p>` : ''}
       return redirect;
     },
     async notify(webhookUrl, payment, o = {}) {
+      const envelope = sim.signedNotification(payment, o);
+      const results: NotifyResult[] = [];
+      for (let i = 0; i < Math.max(1, o.repeat ?? 1); i++) results.push(await post(webhookUrl, envelope));
+      return results;
+    },
+    deliver: post,
+    signedNotification(payment, o = {}) {
       const at = payment.at ?? now();
       let amount: string;
       if (payment.amount !== undefined) amount = payment.amount;
@@ -633,9 +644,7 @@ ${error ? `<p role="alert" style="color:#b00">${escapeHtml(error)}</p>` : ''}
           transactions.push({ trxId: trx, at, type: 'Merchant Payment', sender, receiver: message.creditShortCode!, amountPoisha: payment.amountPoisha ?? parseTakaAmount(amount), reference: payment.reference ?? '', invoiceNumber: payment.merchantInvoiceNumber ?? '', status: 'Completed' });
         }
       }
-      const results: NotifyResult[] = [];
-      for (let i = 0; i < Math.max(1, o.repeat ?? 1); i++) results.push(await post(webhookUrl, envelope));
-      return results;
+      return envelope;
     },
     async subscribe(webhookUrl, o = {}) {
       const token = randomBytes(32).toString('hex');

@@ -47,6 +47,13 @@ export const envSchema = z.object({
    * 191 s instead of 223 s; docs/benchmarks.md).
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1_000),
+  /**
+   * CPU priority of the worker and the Temporal dev server below the API's when `npm start` runs
+   * them on one machine (nice, 0–19; 0 = all equal): the webhook's answer first, the ledger after.
+   */
+  BACKGROUND_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
+  /** Every this many ms the API writes its event loop's delay and CPU share to its log (0: never). */
+  LOAD_REPORT_MS: z.coerce.number().int().min(0).default(0),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ...smsEnvShape,
   ...whatsappEnvShape,

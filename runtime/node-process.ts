@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
+import { niced } from './niceness';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -20,10 +21,16 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 }
 
-/** Starts `node --import tsx <script>` with `env`, logging to `<logDir>/<name>.log`. */
-export function startNodeProcess(name: string, script: string, env: Record<string, string | undefined>, logDir: string): NodeProcess {
+/**
+ * Starts `node --import tsx <script>` with `env`, logging to `<logDir>/<name>.log`, at `niceness`
+ * (runtime/niceness.ts). It dies with this process, however this process ends.
+ */
+export function startNodeProcess(name: string, script: string, env: Record<string, string | undefined>, logDir: string, opts: { niceness?: number } = {}): NodeProcess {
   const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...niced(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], opts.niceness ?? 0), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   return {

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import readline from 'node:readline';
 import { say } from './log';
+import { niced } from './niceness';
 
 export interface Supervised {
   name: string;
@@ -18,6 +19,8 @@ export interface SuperviseOptions {
   /** Give up after this many crashes within a minute and call onGiveUp. */
   maxRestartsPerMinute?: number;
   onGiveUp: (reason: string) => void;
+  /** CPU priority below the default (0–19; runtime/niceness.ts). */
+  niceness?: number;
 }
 
 export function supervise(opts: SuperviseOptions): Supervised {
@@ -28,7 +31,8 @@ export function supervise(opts: SuperviseOptions): Supervised {
 
   const launch = () => {
     // Own process group: Ctrl-C reaches only the orchestrator, which stops everything in order.
-    const proc = spawn(process.execPath, ['--import', 'tsx', opts.entry], { env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const [command, args] = niced(process.execPath, ['--import', 'tsx', opts.entry], opts.niceness ?? 0);
+    const proc = spawn(command, args, { env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child = proc;
     const killOnExit = () => proc.kill('SIGKILL');
     process.once('exit', killOnExit);

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { say } from './log';
+import { niced } from './niceness';
 import { choosePort, forgetPort } from './ports';
 import { provisionTemporalCli } from './temporal-cli';
 
@@ -24,6 +25,8 @@ export interface DevServerOptions {
   port?: number;
   uiPort?: number;
   readyTimeoutMs?: number;
+  /** CPU priority below the default (0–19; runtime/niceness.ts). */
+  niceness?: number;
 }
 
 export async function waitForTemporal(address: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
@@ -85,7 +88,7 @@ async function launch(binary: string, opts: DevServerOptions, port: number): Pro
   const logFile = path.join(opts.dataDir, 'temporal.log');
   const log = createWriteStream(logFile, { flags: 'a' });
   say('temporal', `starting dev server on 127.0.0.1:${port}${persist ? ` (state in ${path.join(opts.dataDir, 'temporal.db')})` : ''}; log: ${logFile}`);
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(...niced(binary, args, opts.niceness ?? 0), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   // Never leave a server behind if this process dies without stopping it.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);

@@ -77,7 +77,7 @@ try {
   let temporalAddress = env.TEMPORAL_ADDRESS;
   let temporalUi = env.TEMPORAL_UI_URL ?? null;
   if (!temporalAddress) {
-    dev = await startDevServer({ dataDir: env.dataDir, port: env.TEMPORAL_DEV_PORT, uiPort: env.TEMPORAL_UI_PORT });
+    dev = await startDevServer({ dataDir: env.dataDir, port: env.TEMPORAL_DEV_PORT, uiPort: env.TEMPORAL_UI_PORT, niceness: env.BACKGROUND_NICENESS });
     temporalAddress = dev.address;
     temporalUi = dev.uiUrl;
   } else {
@@ -128,7 +128,7 @@ try {
     say('asrayon', `${reason}; stopping. Logs: ${logs}`);
     void shutdown(1);
   };
-  children.push(supervise({ name: 'worker', entry: path.join(root, 'worker/main.ts'), env: childEnv, logFile: path.join(logs, 'worker.log'), onGiveUp: giveUp }));
+  children.push(supervise({ name: 'worker', entry: path.join(root, 'worker/main.ts'), env: childEnv, logFile: path.join(logs, 'worker.log'), onGiveUp: giveUp, niceness: env.BACKGROUND_NICENESS }));
   children.push(supervise({ name: 'api', entry: path.join(root, 'api/main.ts'), env: childEnv, logFile: path.join(logs, 'api.log'), onGiveUp: giveUp }));
 
   // 4. Loans whose workflow never started (a crash between the insert and the start), then the demo.
