@@ -54,9 +54,11 @@ try {
   const apiPort = await randomFreePort();
   const api = startNodeProcess('api', 'api/main.ts', {
     ...common, PORT: String(apiPort), LOAD_REPORT_MS: '10000',
+
     BKASH_MODE: 'simulator', BKASH_SIMULATOR_URL: sim.url,
     BKASH_ACCOUNTS: JSON.stringify({ 'JHENAIDAH-SADAR': { shortCode: sim.shortCode, topicArns: [sim.topicArn] } }),
-  }, infra.dir);
+  // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": a profile of the API, written when it stops.
+  }, infra.dir, { nodeArgs: process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) });
   children.push(api);
   await waitForHttp(`http://127.0.0.1:${apiPort}/api/health`);
   const url = `http://127.0.0.1:${apiPort}/api/bkash/webhook/JHENAIDAH-SADAR`;

@@ -12,7 +12,7 @@
 // On top of that: the TopicArn must be one we expect for the receiving upazila account, and messages
 // older than `maxAgeMs` (default one hour) or from the future are refused (a replayed capture). Every
 // refusal carries a code and a reason.
-import { X509Certificate, verify as cryptoVerify } from 'node:crypto';
+import { X509Certificate, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 
 export type SnsType = 'SubscriptionConfirmation' | 'Notification' | 'UnsubscribeConfirmation';
 export const SNS_TYPES: readonly SnsType[] = ['SubscriptionConfirmation', 'Notification', 'UnsubscribeConfirmation'];
@@ -141,6 +141,30 @@ export function defaultCertFetcher(opts: { timeoutMs?: number; fetchImpl?: typeo
 
 const sharedFetcher = defaultCertFetcher();
 
+interface ParsedCert {
+  validFrom: string;
+  validTo: string;
+  validFromMs: number;
+  validToMs: number;
+  publicKey: KeyObject;
+}
+
+/**
+ * A certificate parsed once per PEM text: every notification names the same few certificates, and
+ * parsing one (and taking its key out) cost more of the webhook's CPU than checking the signature.
+ */
+const parsedCerts = new Map<string, ParsedCert>();
+function parsedCert(pem: string): ParsedCert {
+  const hit = parsedCerts.get(pem);
+  if (hit) return hit;
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('not a PEM certificate');
+  const x509 = new X509Certificate(pem);
+  const cert = { validFrom: x509.validFrom, validTo: x509.validTo, validFromMs: Date.parse(x509.validFrom), validToMs: Date.parse(x509.validTo), publicKey: x509.publicKey };
+  if (parsedCerts.size >= 32) parsedCerts.delete(parsedCerts.keys().next().value!);
+  parsedCerts.set(pem, cert);
+  return cert;
+}
+
 function reject(code: SnsRejectCode, reason: string): SnsVerification {
   return { ok: false, code, reason };
 }
@@ -194,14 +218,13 @@ export async function verifySnsMessage(body: string | unknown, opts: SnsVerifyOp
   } catch (err) {
     return reject('cert_unavailable', `could not fetch the signing certificate: ${(err as Error).message}`);
   }
-  let cert: X509Certificate;
+  let cert: ParsedCert;
   try {
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('not a PEM certificate');
-    cert = new X509Certificate(pem);
+    cert = parsedCert(pem);
   } catch (err) {
     return reject('bad_certificate', `the signing certificate does not parse: ${(err as Error).message}`);
   }
-  if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) {
+  if (now < cert.validFromMs || now > cert.validToMs) {
     return reject('bad_certificate', `the signing certificate is not valid now (${cert.validFrom} – ${cert.validTo})`);
   }
   if (cert.publicKey.asymmetricKeyType !== 'rsa') return reject('bad_certificate', 'the signing certificate does not hold an RSA key');

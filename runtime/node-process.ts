@@ -25,9 +25,9 @@ function exited(child: ChildProcess): Promise<void> {
  * Starts `node --import tsx <script>` with `env`, logging to `<logDir>/<name>.log`, at `niceness`
  * (runtime/niceness.ts). It dies with this process, however this process ends.
  */
-export function startNodeProcess(name: string, script: string, env: Record<string, string | undefined>, logDir: string, opts: { niceness?: number } = {}): NodeProcess {
+export function startNodeProcess(name: string, script: string, env: Record<string, string | undefined>, logDir: string, opts: { niceness?: number; nodeArgs?: string[] } = {}): NodeProcess {
   const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(...niced(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], opts.niceness ?? 0), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...niced(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, script)], opts.niceness ?? 0), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.removeListener('exit', killOnExit));
