@@ -57,7 +57,7 @@ try {
 
     BKASH_MODE: 'simulator', BKASH_SIMULATOR_URL: sim.url,
     BKASH_ACCOUNTS: JSON.stringify({ 'JHENAIDAH-SADAR': { shortCode: sim.shortCode, topicArns: [sim.topicArn] } }),
-  // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": a profile of the API, written when it stops.
+  // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=prof": a profile of the API, written when it stops.
   }, infra.dir, { nodeArgs: process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) });
   children.push(api);
   await waitForHttp(`http://127.0.0.1:${apiPort}/api/health`);

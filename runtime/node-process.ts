@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
+import { dieWithUs } from './die-with-us';
 import { niced } from './niceness';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -28,9 +29,7 @@ function exited(child: ChildProcess): Promise<void> {
 export function startNodeProcess(name: string, script: string, env: Record<string, string | undefined>, logDir: string, opts: { niceness?: number; nodeArgs?: string[] } = {}): NodeProcess {
   const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
   const child = spawn(...niced(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, script)], opts.niceness ?? 0), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.removeListener('exit', killOnExit));
+  dieWithUs(child);
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   return {

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import readline from 'node:readline';
 import { say } from './log';
+import { dieWithUs } from './die-with-us';
 import { niced } from './niceness';
 
 export interface Supervised {
@@ -34,9 +35,7 @@ export function supervise(opts: SuperviseOptions): Supervised {
     const [command, args] = niced(process.execPath, ['--import', 'tsx', opts.entry], opts.niceness ?? 0);
     const proc = spawn(command, args, { env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child = proc;
-    const killOnExit = () => proc.kill('SIGKILL');
-    process.once('exit', killOnExit);
-    proc.once('exit', () => process.removeListener('exit', killOnExit));
+    dieWithUs(proc);
     for (const stream of [proc.stdout!, proc.stderr!]) {
       readline.createInterface({ input: stream }).on('line', (line) => {
         log.write(`${line}\n`);

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { say } from './log';
+import { dieWithUs } from './die-with-us';
 import { niced } from './niceness';
 import { choosePort, forgetPort } from './ports';
 import { provisionTemporalCli } from './temporal-cli';
@@ -89,10 +90,7 @@ async function launch(binary: string, opts: DevServerOptions, port: number): Pro
   const log = createWriteStream(logFile, { flags: 'a' });
   say('temporal', `starting dev server on 127.0.0.1:${port}${persist ? ` (state in ${path.join(opts.dataDir, 'temporal.db')})` : ''}; log: ${logFile}`);
   const child = spawn(...niced(binary, args, opts.niceness ?? 0), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  // Never leave a server behind if this process dies without stopping it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.removeListener('exit', killOnExit));
+  dieWithUs(child);
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
 
