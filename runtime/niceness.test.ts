@@ -14,10 +14,15 @@ describe.runIf(linux)('background priority', () => {
   afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
   it('starts a program at the niceness asked, every thread of it, with the same pid', async () => {
-    const [command, args] = niced(process.execPath, ['-e', 'setTimeout(() => {}, 5000)'], 7);
-    const child = spawn(command, args, { stdio: 'ignore' });
+    const [command, args] = niced(process.execPath, ['-e', 'console.log("up"); setTimeout(() => {}, 30000)'], 7);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      // Wait for the program itself to say it runs (a fixed sleep is too short on a busy machine):
+      // by then Node has started its threads.
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.once('data', () => resolve());
+        child.once('exit', (code) => reject(new Error(`exited with ${code} before starting`)));
+      });
       expect(nicenessOf(child.pid!)).toBe(7);
       // Node's own threads (V8, libuv) inherit it: Linux keeps a priority per thread.
       const threads = readdirSync(`/proc/${child.pid}/task`).map(Number);
