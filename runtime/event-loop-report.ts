@@ -10,6 +10,8 @@ export interface LoadWindow {
   delayMaxMs: number;
   /** CPU time the process used, as a share of one core over the window. */
   cpuShare: number;
+  /** How long the window really was (a blocked loop makes it longer than asked). */
+  windowMs: number;
 }
 
 export function reportEventLoop(name: string, everyMs: number, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): () => void {
@@ -25,6 +27,7 @@ export function reportEventLoop(name: string, everyMs: number, write: (line: str
       delayP99Ms: +(h.percentile(99) / 1e6).toFixed(1),
       delayMaxMs: +(h.max / 1e6).toFixed(1),
       cpuShare: +((used.user + used.system) / 1000 / (now - at)).toFixed(2),
+      windowMs: Math.round(now - at),
     };
     write(`[${name}] load ${JSON.stringify(w)}`);
     h.reset();
