@@ -9,6 +9,9 @@ import { migrate } from '../db/migrate';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDb } from '../runtime/embedded-postgres';
 import { startDevServer, type DevServer } from '../runtime/temporal-dev-server';
 
+/** BENCH_TEMPORAL_CONFIG="key=value,key=value": server settings to try, beside the project's own. */
+const benchDynamicConfig = () => (process.env.BENCH_TEMPORAL_CONFIG ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+
 export interface BenchInfra<D extends DevServer | null> {
   dir: string;
   pg: EmbeddedDb;
@@ -25,7 +28,7 @@ export async function startBenchInfra(name: string, opts: { temporal?: boolean; 
   await chmod(dir, 0o755); // embedded PostgreSQL runs as another user when we are root
   const [pg, dev] = await Promise.all([
     startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }),
-    opts.temporal ? startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false, niceness: opts.temporalNiceness }) : null,
+    opts.temporal ? startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false, niceness: opts.temporalNiceness, dynamicConfig: benchDynamicConfig() }) : null,
   ]);
   const pools: Sql[] = [];
   // Ctrl-C or a kill ends the run, not just this process: children started with

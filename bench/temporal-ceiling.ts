@@ -15,6 +15,7 @@ import { touchUpdate, writeUpdate } from './ceiling/workflows';
 
 const N = Number(process.env.BENCH_WORKFLOWS ?? 2_000);
 const C = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const workerOptions = JSON.parse(process.env.BENCH_WORKER_OPTIONS ?? '{}') as Record<string, unknown>;
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 /** CPU seconds a process has used: utime + stime from /proc, in clock ticks of 1/100 s (Linux). */
@@ -48,6 +49,8 @@ try {
     taskQueue: 'ceiling',
     workflowBundle: await bundleWorkflowCode({ workflowsPath: path.resolve(import.meta.dirname, 'ceiling/workflows.ts'), logger: new DefaultLogger('ERROR') }),
     activities: { write: async (n: number) => (writes++, n) },
+    // BENCH_WORKER_OPTIONS='{"workflowThreadPoolSize":2}': worker settings to try.
+    ...workerOptions,
   });
   const running = worker.run();
   const cpu0 = { server: cpuSeconds(infra.dev.process.pid!), node: process.cpuUsage() };
@@ -76,6 +79,8 @@ try {
     workflows: N,
     inFlight: C,
     client: native ? 'native' : 'grpc-js',
+    workerOptions,
+    serverConfig: process.env.BENCH_TEMPORAL_CONFIG ?? '',
     startsPerSec: +(N / startSec).toFixed(1),
     firstTasksSettledPerSec: +(N / settleSec).toFixed(1),
     updatesWithActivityPerSec: +(N / withActivitySec).toFixed(1),

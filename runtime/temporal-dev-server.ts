@@ -28,6 +28,8 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** CPU priority below the default (0–19; runtime/niceness.ts). */
   niceness?: number;
+  /** More dynamic config, `key=json value` each (benchmarks try server settings with it). */
+  dynamicConfig?: string[];
 }
 
 export async function waitForTemporal(address: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
@@ -82,6 +84,7 @@ async function launch(binary: string, opts: DevServerOptions, port: number): Pro
   const persist = opts.persist ?? true;
   const uiPort = opts.ui === false ? null : await choosePort(opts.dataDir, 'temporal-ui', opts.uiPort ?? port + 1000, [port]);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', ...DYNAMIC_CONFIG];
+  for (const value of opts.dynamicConfig ?? []) args.push('--dynamic-config-value', value);
   if (persist) args.push('--db-filename', path.join(opts.dataDir, 'temporal.db'));
   if (uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
