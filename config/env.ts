@@ -25,6 +25,8 @@ export const envSchema = z.object({
   DATABASE_SSL: z.enum(['disable', 'require', 'verify-full']).default('disable'),
   DATABASE_SSL_CA: optionalText,
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  /** The worker's statements wait at most this long for a row lock, then the activity fails and is retried (db/client.ts). */
+  WORKER_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),

@@ -13,7 +13,7 @@ import { ensureSmsDispatcher } from '../sms/singleton';
 
 const env = parseEnv();
 Runtime.install({ logger: new DefaultLogger(env.LOG_LEVEL === 'debug' ? 'DEBUG' : env.LOG_LEVEL === 'info' ? 'WARN' : env.LOG_LEVEL === 'warn' ? 'WARN' : 'ERROR') });
-const sql = createSql({ url: env.DATABASE_URL!, ssl: env.DATABASE_SSL, sslCa: env.DATABASE_SSL_CA, max: env.DATABASE_POOL_MAX, application: 'asrayon-worker' });
+const sql = createSql({ url: env.DATABASE_URL!, ssl: env.DATABASE_SSL, sslCa: env.DATABASE_SSL_CA, max: env.DATABASE_POOL_MAX, application: 'asrayon-worker', lockTimeoutMs: env.WORKER_LOCK_TIMEOUT_MS });
 const policy = await PolicyStore.open(env.rulesDir, {
   onRefused: (r) => console.error(`[rules] refused ${r.file}${r.path ? ` at ${r.path}` : ''}: ${r.reason} — the previous good version stays in force`),
 });
