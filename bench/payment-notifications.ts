@@ -71,6 +71,10 @@ try {
   const total = RATE * (WARMUP + SECONDS);
   const warmupLatencies: number[] = [];
   const latencies: number[] = [];
+  /** Of each measured answer, the time the API spent verifying and storing (its Server-Timing header). */
+  const verifyMs: number[] = [];
+  const storeMs: number[] = [];
+  const outsideMs: number[] = [];
   /** Latencies per 10 s of sending, to tell a slow start from a slow steady state. */
   const byWindow: number[][] = [];
   let failed = 0;
@@ -85,11 +89,18 @@ try {
       (async () => {
         const t = performance.now();
         // A connection error is counted as refused (SNS would deliver it again), not thrown.
-        const status = await sim.deliver(url, envelopes[i]!).then((r) => r.status, () => 0);
+        const answer = await sim.deliver(url, envelopes[i]!).catch(() => null);
+        const status = answer?.status ?? 0;
         const took = performance.now() - t;
         if (i < warmupCount) warmupLatencies.push(took);
         else {
           latencies.push(took);
+          const parts = Object.fromEntries([...(answer?.serverTiming ?? '').matchAll(/(\w+);dur=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+          if (parts.verify !== undefined && parts.store !== undefined) {
+            verifyMs.push(parts.verify);
+            storeMs.push(parts.store);
+            outsideMs.push(took - parts.verify - parts.store);
+          }
           (byWindow[Math.floor((i - warmupCount) / (RATE * 10))] ??= []).push(took);
         }
         if (status !== 200) failed += 1;
@@ -137,6 +148,11 @@ try {
     httpP50Ms: +percentile(latencies, 50).toFixed(1),
     httpP99Ms: +percentile(latencies, 99).toFixed(1),
     httpP99MsPer10s: byWindow.map((w) => Math.round(percentile(w, 99))),
+    // Where the time went (p50/p99 of each part): verifying the signature, storing the payment, and
+    // the rest (the network between the two processes, waiting for the API's event loop or a core).
+    apiVerifyMs: [percentile(verifyMs, 50), percentile(verifyMs, 99)].map((x) => +x.toFixed(1)),
+    apiStoreMs: [percentile(storeMs, 50), percentile(storeMs, 99)].map((x) => +x.toFixed(1)),
+    outsideHandlerMs: [percentile(outsideMs, 50), percentile(outsideMs, 99)].map((x) => +x.toFixed(1)),
     apiEventLoopDelayP99MsPer10s: apiLoad.map((w) => Math.round(w.delayP99Ms)),
     apiCpuSharePer10s: apiLoad.map((w) => w.cpuShare),
     refused: failed,

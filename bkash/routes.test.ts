@@ -33,3 +33,19 @@ it('mounts the webhook and the checkout callback; only verified payments reach o
   expect(stored).toHaveLength(1);
   expect(stored[0]![1]).toBe('SADAR');
 });
+
+it('says in Server-Timing how long verifying and storing took', async () => {
+  const app = bkashRoutes({
+    accounts: { SADAR: { webhook: webhookProvider({ account: sim.shortCode, topicArns: [sim.topicArn], certFetcher: sim.certFetcher }) } },
+    onPayment: () => new Promise((r) => setTimeout(r, 30)),
+  });
+  const envelope = sim.signedNotification({ trxID: 'TIMING1', amountPoisha: 1_000, debitMSISDN: '8801700000000', reference: 'K7QX4M2P' }, { record: false });
+  const ok = await app.request('/webhook/SADAR', { method: 'POST', body: JSON.stringify(envelope) });
+  expect(ok.status).toBe(200);
+  const timing = /^verify;dur=([\d.]+), store;dur=([\d.]+)$/.exec(ok.headers.get('server-timing') ?? '');
+  expect(timing).not.toBeNull();
+  expect(Number(timing![2])).toBeGreaterThanOrEqual(29);
+  const refused = await app.request('/webhook/SADAR', { method: 'POST', body: JSON.stringify({ ...envelope, Message: envelope.Message.replace('TIMING1', 'TIMING2') }) });
+  expect(refused.status).toBe(403);
+  expect(refused.headers.get('server-timing')).toMatch(/^verify;dur=[\d.]+$/);
+});

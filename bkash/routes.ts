@@ -31,16 +31,24 @@ export function bkashRoutes(opts: BkashRoutesOptions): Hono {
     const provider = opts.accounts[officeId]?.webhook;
     if (!provider) return c.json({ error: { code: 'NOT_FOUND', message: 'no bKash webhook for this office' } }, 404);
     const body = await c.req.text();
+    // Server-Timing says where an answer's time went (verifying, storing); the rest was spent
+    // outside the handler: in the network, or waiting for the event loop.
+    let t = performance.now();
     const outcome = await provider.receive({ kind: 'sns', body });
+    const timing = [`verify;dur=${(performance.now() - t).toFixed(1)}`];
     opts.onOutcome?.(outcome, officeId, 'webhook');
     if (outcome.kind === 'payment') {
+      t = performance.now();
       try {
         await opts.onPayment(outcome.payment, officeId);
       } catch (err) {
         return c.json({ error: { code: 'STORE_FAILED', message: (err as Error).message } }, 503);
       }
+      timing.push(`store;dur=${(performance.now() - t).toFixed(1)}`);
+      c.header('Server-Timing', timing.join(', '));
       return c.json({ accepted: outcome.payment.trxId });
     }
+    c.header('Server-Timing', timing.join(', '));
     if (outcome.kind === 'ignored') return c.json({ ignored: outcome.code, reason: outcome.reason });
     if (outcome.kind === 'rejected') return c.json({ error: { code: outcome.code, message: outcome.reason } }, 403);
     return c.json({ error: { code: outcome.code, message: outcome.reason } }, 503);

@@ -102,6 +102,8 @@ export interface NotifyOptions {
 export interface NotifyResult {
   status: number;
   body: string;
+  /** The answer's Server-Timing header (the webhook says how long verifying and storing took). */
+  serverTiming: string | null;
   envelope: SnsMessage;
 }
 
@@ -536,7 +538,7 @@ ${error ? `<p role="alert" style="color:#b00">${escapeHtml(error)}</p>` : ''}
       body: JSON.stringify(envelope),
       signal: AbortSignal.timeout(15_000),
     });
-    return { status: res.status, body: await res.text(), envelope };
+    return { status: res.status, body: await res.text(), serverTiming: res.headers.get('server-timing'), envelope };
   }
 
   const server = createServer((req, res) => {
