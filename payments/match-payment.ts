@@ -1,11 +1,6 @@
 // Which loan a payment from outside belongs to: the loan code the payer typed as the reference,
 // else the payer's mobile when it belongs to exactly one open loan, else nobody (an officer decides).
-import type { Sql } from '../db/client';
-
-export interface Match {
-  loanId: string | null;
-  matchedBy: 'reference' | 'msisdn' | null;
-}
+import type { Sql, SqlFragment } from '../db/client';
 
 const OPEN = ['disbursing', 'active', 'in_grace', 'overdue', 'defaulted', 'blacklisted'];
 
@@ -22,18 +17,17 @@ export function referenceCode(text: string | null | undefined): string | null {
   return /^[2-9A-HJ-NP-Z]{8}$/.test(code) ? code : null;
 }
 
-export async function matchPayment(sql: Sql, p: { reference?: string | null; payerMsisdn?: string | null }): Promise<Match> {
-  const code = referenceCode(p.reference);
-  if (code) {
-    const [loan] = await sql<{ id: string }[]>`SELECT id FROM loans WHERE code = ${code} AND status = ANY(${OPEN})`;
-    if (loan) return { loanId: loan.id, matchedBy: 'reference' };
-  }
-  const msisdn = localMsisdn(p.payerMsisdn);
-  if (msisdn) {
-    const loans = await sql<{ id: string }[]>`
+/**
+ * The loan a payment belongs to, as SQL to run inside the statement that stores it (one round trip
+ * for the webhook's answer, not two): at most one row (loan_id, matched_by), none when it is nobody's.
+ */
+export function matchedLoan(sql: Sql, p: { reference?: string | null; payerMsisdn?: string | null }): SqlFragment {
+  return sql`
+    WITH by_reference AS (SELECT id FROM loans WHERE code = ${referenceCode(p.reference)} AND status = ANY(${OPEN})),
+    by_mobile AS (
       SELECT l.id FROM loans l JOIN borrowers b ON b.id = l.borrower_id
-      WHERE b.mobile = ${msisdn} AND l.status = ANY(${OPEN}) LIMIT 2`;
-    if (loans.length === 1) return { loanId: loans[0]!.id, matchedBy: 'msisdn' };
-  }
-  return { loanId: null, matchedBy: null };
+      WHERE b.mobile = ${localMsisdn(p.payerMsisdn)} AND l.status = ANY(${OPEN}) LIMIT 2)
+    SELECT id AS loan_id, 'reference' AS matched_by FROM by_reference
+    UNION ALL
+    SELECT id, 'msisdn' FROM by_mobile WHERE NOT EXISTS (SELECT 1 FROM by_reference) AND (SELECT count(*) FROM by_mobile) = 1`;
 }

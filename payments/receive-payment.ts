@@ -8,7 +8,7 @@ import type { Sql } from '../db/client';
 import { TERMINAL_STATUSES, type LoanStatus, type PaymentResult, type Poisha } from '../domain/types';
 import { loanWorkflowId, payUpdate } from '../workflows/loan-definitions';
 import { TimeoutError, withTimeout } from '../runtime/log';
-import { matchPayment } from './match-payment';
+import { matchedLoan } from './match-payment';
 
 export interface IncomingPayment {
   trxId: string;
@@ -33,12 +33,12 @@ export interface Stored {
 
 export async function storePayment(sql: Sql, p: IncomingPayment): Promise<Stored> {
   if (!Number.isSafeInteger(p.amountPoisha) || p.amountPoisha <= 0) throw new RangeError(`amount must be a positive whole number of poisha, got ${p.amountPoisha}`);
-  const match = await matchPayment(sql, p);
   const [row] = await sql<{ id: string; loan_id: string | null; status: string; fresh: boolean }[]>`
-    WITH ins AS (
+    WITH m AS (${matchedLoan(sql, p)}),
+    ins AS (
       INSERT INTO payments (id, trx_id, provider, loan_id, amount_poisha, paid_at, payer_msisdn, reference, status, recorded_by, office_id, matched_by, raw)
-      VALUES (${randomUUID()}, ${p.trxId}, ${p.provider}, ${match.loanId}, ${p.amountPoisha}, ${new Date(p.paidAt)}, ${p.payerMsisdn ?? null},
-        ${p.reference ?? null}, 'received', ${p.recordedBy}, ${p.officeId}, ${match.matchedBy}, ${p.raw === undefined ? null : sql.json(p.raw as never)})
+      VALUES (${randomUUID()}, ${p.trxId}, ${p.provider}, (SELECT loan_id FROM m), ${p.amountPoisha}, ${new Date(p.paidAt)}, ${p.payerMsisdn ?? null},
+        ${p.reference ?? null}, 'received', ${p.recordedBy}, ${p.officeId}, (SELECT matched_by FROM m), ${p.raw === undefined ? null : sql.json(p.raw as never)})
       ON CONFLICT (trx_id) DO NOTHING
       RETURNING id, loan_id, status, true AS fresh)
     SELECT * FROM ins
