@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const benches = ['temporal-ceiling.ts', 'loan-engine.ts', 'payment-notifications.ts', 'import.ts', 'dashboard.ts', 'reports.ts', 'deadline-herd.ts'];
+const benches = ['temporal-ceiling.ts', 'workflow-memory.ts', 'loan-engine.ts', 'payment-notifications.ts', 'import.ts', 'dashboard.ts', 'reports.ts', 'deadline-herd.ts'];
 let failed = 0;
 for (const b of benches) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, b)], { stdio: 'inherit' });
