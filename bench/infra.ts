@@ -8,6 +8,7 @@ import { createSql, type Sql } from '../db/client';
 import { migrate } from '../db/migrate';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDb } from '../runtime/embedded-postgres';
 import { startDevServer, type DevServer } from '../runtime/temporal-dev-server';
+import { provisionTemporalServer, setupTemporalSchema, startTemporalServer } from '../runtime/temporal-server';
 
 /** BENCH_TEMPORAL_CONFIG="key=value,key=value": server settings to try, beside the project's own. */
 const benchDynamicConfig = () => (process.env.BENCH_TEMPORAL_CONFIG ?? '').split(',').map((v) => v.trim()).filter(Boolean);
@@ -26,10 +27,14 @@ export async function startBenchInfra(name: string, opts?: { temporal?: false })
 export async function startBenchInfra(name: string, opts: { temporal?: boolean; temporalNiceness?: number } = {}): Promise<BenchInfra<DevServer | null>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `asrayon-bench-${name}-`));
   await chmod(dir, 0o755); // embedded PostgreSQL runs as another user when we are root
+  const realServer = opts.temporal && process.env.BENCH_TEMPORAL === 'server';
   const [pg, dev] = await Promise.all([
     startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') }),
-    opts.temporal ? startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false, niceness: opts.temporalNiceness, dynamicConfig: benchDynamicConfig() }) : null,
+    opts.temporal && !realServer ? startDevServer({ dataDir: path.join(dir, 't'), persist: false, ui: false, niceness: opts.temporalNiceness, dynamicConfig: benchDynamicConfig() }) : null,
   ]);
+  // BENCH_TEMPORAL=server: the production Temporal server (runtime/temporal-server.ts) on the bench's
+  // PostgreSQL instead of the dev server, to compare the two on the same cores.
+  const temporal = realServer ? await startRealTemporal(dir, pg) : dev;
   const pools: Sql[] = [];
   // Ctrl-C or a kill ends the run, not just this process: children started with
   // runtime/node-process.ts die on exit, and the servers are stopped first.
@@ -39,7 +44,7 @@ export async function startBenchInfra(name: string, opts: { temporal?: boolean; 
   const infra: BenchInfra<DevServer | null> = {
     dir,
     pg,
-    dev,
+    dev: temporal,
     async database(db, max) {
       await ensureDatabase(pg.urlFor('postgres'), db);
       const sql = createSql({ url: pg.urlFor(db), max });
@@ -51,9 +56,18 @@ export async function startBenchInfra(name: string, opts: { temporal?: boolean; 
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
       await Promise.allSettled(pools.map((p) => p.end({ timeout: 5 })));
-      await Promise.allSettled([dev?.stop(), pg.stop()]);
+      await temporal?.stop();
+      await pg.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
   return infra;
+}
+
+async function startRealTemporal(dir: string, pg: EmbeddedDb): Promise<DevServer> {
+  const bins = await provisionTemporalServer();
+  const target = { host: '127.0.0.1', port: pg.port, user: 'postgres', password: decodeURIComponent(new URL(pg.urlFor('postgres')).password) };
+  setupTemporalSchema(bins, target);
+  const server = await startTemporalServer(bins, { dataDir: path.join(dir, 'temporal'), pg: target, numHistoryShards: Number(process.env.BENCH_TEMPORAL_SHARDS ?? 4) });
+  return { ...server, uiUrl: null };
 }
