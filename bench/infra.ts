@@ -8,7 +8,7 @@ import { createSql, type Sql } from '../db/client';
 import { migrate } from '../db/migrate';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDb } from '../runtime/embedded-postgres';
 import { startDevServer, type DevServer } from '../runtime/temporal-dev-server';
-import { provisionTemporalServer, setupTemporalSchema, startTemporalServer } from '../runtime/temporal-server';
+import { provisionTemporalServer, startTemporalServerOnEmbedded } from '../runtime/temporal-server';
 
 /** BENCH_TEMPORAL_CONFIG="key=value,key=value": server settings to try, beside the project's own. */
 const benchDynamicConfig = () => (process.env.BENCH_TEMPORAL_CONFIG ?? '').split(',').map((v) => v.trim()).filter(Boolean);
@@ -65,9 +65,6 @@ export async function startBenchInfra(name: string, opts: { temporal?: boolean; 
 }
 
 async function startRealTemporal(dir: string, pg: EmbeddedDb): Promise<DevServer> {
-  const bins = await provisionTemporalServer();
-  const target = { host: '127.0.0.1', port: pg.port, user: 'postgres', password: decodeURIComponent(new URL(pg.urlFor('postgres')).password) };
-  setupTemporalSchema(bins, target);
-  const server = await startTemporalServer(bins, { dataDir: path.join(dir, 'temporal'), pg: target, numHistoryShards: Number(process.env.BENCH_TEMPORAL_SHARDS ?? 4) });
+  const server = await startTemporalServerOnEmbedded(await provisionTemporalServer(), pg, { dataDir: path.join(dir, 'temporal'), numHistoryShards: Number(process.env.BENCH_TEMPORAL_SHARDS ?? 4) });
   return { ...server, uiUrl: null };
 }

@@ -27,6 +27,7 @@ const NICENESS = Number(process.env.BACKGROUND_NICENESS ?? 10);
 const infra = await startBenchInfra('pay', { temporal: true, temporalNiceness: NICENESS });
 const { pg, dev } = infra;
 const percentile = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+const p50p99 = (xs: number[]) => [percentile(xs, 50), percentile(xs, 99)].map((x) => +x.toFixed(1));
 const children: NodeProcess[] = [];
 try {
   const sql = await infra.database('bench', 20);
@@ -150,9 +151,9 @@ try {
     httpP99MsPer10s: byWindow.map((w) => Math.round(percentile(w, 99))),
     // Where the time went (p50/p99 of each part): verifying the signature, storing the payment, and
     // the rest (the network between the two processes, waiting for the API's event loop or a core).
-    apiVerifyMs: [percentile(verifyMs, 50), percentile(verifyMs, 99)].map((x) => +x.toFixed(1)),
-    apiStoreMs: [percentile(storeMs, 50), percentile(storeMs, 99)].map((x) => +x.toFixed(1)),
-    outsideHandlerMs: [percentile(outsideMs, 50), percentile(outsideMs, 99)].map((x) => +x.toFixed(1)),
+    apiVerifyMs: p50p99(verifyMs),
+    apiStoreMs: p50p99(storeMs),
+    outsideHandlerMs: p50p99(outsideMs),
     apiEventLoopDelayP99MsPer10s: apiLoad.map((w) => Math.round(w.delayP99Ms)),
     apiCpuSharePer10s: apiLoad.map((w) => w.cpuShare),
     refused: failed,

@@ -9,6 +9,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { EmbeddedDb } from './embedded-postgres';
 import { say } from './log';
 import { isPortFree } from './ports';
 import { waitForTemporal } from './temporal-dev-server';
@@ -232,6 +233,16 @@ system.forceSearchAttributesCacheRefreshOnRead:
 system.enableActivityEagerExecution:
   - value: true
 `;
+
+/**
+ * The server on an embedded PostgreSQL of ours (runtime/embedded-postgres.ts): its schema created
+ * there, then started. The one-machine topology and the benches run it this way.
+ */
+export async function startTemporalServerOnEmbedded(bins: TemporalServerBinaries, pg: Pick<EmbeddedDb, 'port' | 'urlFor'>, opts: Omit<TemporalServerOptions, 'pg'>): Promise<TemporalServer> {
+  const target: PostgresTarget = { host: '127.0.0.1', port: pg.port, user: 'postgres', password: decodeURIComponent(new URL(pg.urlFor('postgres')).password) };
+  setupTemporalSchema(bins, target);
+  return startTemporalServer(bins, { ...opts, pg: target });
+}
 
 /** Starts the server (all four services in one process) and waits until the frontend answers. */
 export async function startTemporalServer(bins: TemporalServerBinaries, opts: TemporalServerOptions): Promise<TemporalServer> {

@@ -12,7 +12,7 @@ import { say } from './log';
 import { randomFreePort } from './ports';
 import { startNodeProcess, waitForHttp, waitForOutput, type NodeProcess } from './node-process';
 import { startRoundRobinProxy, type Proxy } from './round-robin-proxy';
-import { provisionTemporalServer, setupTemporalSchema, startTemporalServer, type TemporalServer } from './temporal-server';
+import { provisionTemporalServer, startTemporalServerOnEmbedded, type TemporalServer } from './temporal-server';
 
 export interface TopologyOptions {
   dataDir: string;
@@ -51,10 +51,7 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
   await mkdir(logs, { recursive: true });
 
   const [bins, pg] = await Promise.all([provisionTemporalServer(), startEmbeddedPostgres({ dataDir: path.join(opts.dataDir, 'pg') })]);
-  const password = decodeURIComponent(new URL(pg.urlFor('postgres')).password);
-  const pgTarget = { host: '127.0.0.1', port: pg.port, user: 'postgres', password };
-  setupTemporalSchema(bins, pgTarget);
-  const temporal = await startTemporalServer(bins, { dataDir: path.join(opts.dataDir, 'temporal'), pg: pgTarget, numHistoryShards: opts.numHistoryShards ?? 16 });
+  const temporal = await startTemporalServerOnEmbedded(bins, pg, { dataDir: path.join(opts.dataDir, 'temporal'), numHistoryShards: opts.numHistoryShards ?? 16 });
 
   await ensureDatabase(pg.urlFor('postgres'), 'asrayon');
   const databaseUrl = pg.urlFor('asrayon');
