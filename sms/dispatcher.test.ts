@@ -122,7 +122,10 @@ describe('SMS dispatcher', () => {
       // message with the gateway instead of resending: one delivery either way (checked above).
       expect(r.segments).toBe(1);
       expect(r.attempts).toBeGreaterThanOrEqual(1);
-      expect(r.provider_message_id).toBe(delivered(id)[0]!.providerMessageId);
+      // The gateway's id is known when this attempt's send answered; a send confirmed afterwards by a
+      // delivery-status query records that instead (CI on a loaded machine, 2026-12-03).
+      if (r.provider_message_id === null) expect(r.last_error).toMatch(/^confirmed with the provider/);
+      else expect(r.provider_message_id).toBe(delivered(id)[0]!.providerMessageId);
     }
     // Rate 2/s: the third send is at least a second after the first.
     const times = ids.map((id) => delivered(id)[0]!.at).sort((a, b) => a - b);
