@@ -11,7 +11,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import os from 'node:os';
 import { percentile } from './district-data';
 import { startBenchInfra } from './infra';
-import { touchUpdate, writeUpdate } from './ceiling/workflows';
+import { localWriteUpdate, touchUpdate, writeUpdate } from './ceiling/workflows';
 
 const N = Number(process.env.BENCH_WORKFLOWS ?? 2_000);
 const C = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -71,7 +71,10 @@ try {
   t = performance.now();
   const inWorkflow = await inFlight(N, (i) => client.workflow.getHandle(`w-${i}`).executeUpdate(touchUpdate, { args: [1] }));
   const inWorkflowSec = (performance.now() - t) / 1000;
-  if (writes !== N) throw new Error(`${writes} activity writes for ${N} updates`);
+  t = performance.now();
+  const withLocal = await inFlight(N, (i) => client.workflow.getHandle(`w-${i}`).executeUpdate(localWriteUpdate, { args: [1] }));
+  const withLocalSec = (performance.now() - t) / 1000;
+  if (writes !== 2 * N) throw new Error(`${writes} activity writes for ${2 * N} updates`);
 
   const node = process.cpuUsage(cpu0.node);
   console.log(JSON.stringify({
@@ -86,6 +89,8 @@ try {
     updatesWithActivityPerSec: +(N / withActivitySec).toFixed(1),
     updateWithActivityP50Ms: Math.round(percentile(withActivity, 50)),
     updateWithActivityP99Ms: Math.round(percentile(withActivity, 99)),
+    updatesWithLocalActivityPerSec: +(N / withLocalSec).toFixed(1),
+    updateWithLocalActivityP99Ms: Math.round(percentile(withLocal, 99)),
     updatesInWorkflowPerSec: +(N / inWorkflowSec).toFixed(1),
     updateInWorkflowP99Ms: Math.round(percentile(inWorkflow, 99)),
     activityCostRatio: +(withActivitySec / inWorkflowSec).toFixed(2),

@@ -9,8 +9,11 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
+  type ActivityOptions,
+  type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { disburse, duePriorPayment, loanEvent, receivePayment, scheduleMessageFields, settle, type EventFields } from '../domain/loan-changes';
@@ -36,16 +39,27 @@ import { amendUpdate, BUSINESS_FAILURES, closeUpdate, decideHeldPaymentUpdate, p
 /** Loan messages written with the change that sends them, not in activities of their own. */
 const MESSAGES_IN_EVENTS = 'loan-messages-in-events';
 
-const acts = proxyActivities<ReturnType<typeof createActivities>>({
+/**
+ * The loan's activities run as local activities: inside the workflow task that makes the change, so
+ * a wake (a deadline, a payment) is one workflow task, not one before its write and one after. Runs
+ * begun before this patch keep ordinary activities until their next continue-as-new.
+ */
+const LOCAL_ACTIVITIES = 'loan-local-activities';
+
+const activityOptions: ActivityOptions & LocalActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...BUSINESS_FAILURES] },
-});
+};
+type LoanActivities = ReturnType<typeof createActivities>;
+const remoteActs = proxyActivities<LoanActivities>(activityOptions);
+const localActs = proxyLocalActivities<LoanActivities>(activityOptions);
 
 export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   const state: LoanState = args.state ?? initialState(args.input);
   // An imported loan starts from the state the import computed: its first run, not a continuation.
   if (args.state && !args.imported) state.runs += 1;
   const loanId = state.input.loanId;
+  const acts = patched(LOCAL_ACTIVITIES) ? localActs : remoteActs;
   const dirty = new Set<number>();
   const removed: number[] = [];
   let changes = 0;
@@ -241,7 +255,9 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
       changes += 1;
       if (!together) message('loan_schedule', 'disbursed', scheduleMessageFields(state));
     } catch (err) {
-      const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
+      // An activity's failure comes wrapped in an ActivityFailure; a local activity's, as it was thrown.
+      const cause = err instanceof ActivityFailure ? err.cause : err;
+      const failure = cause instanceof ApplicationFailure ? cause : null;
       if (!failure || !BUSINESS_FAILURES.includes(failure.type as never)) throw err;
       const from = state.status;
       recordDecision(state, Date.now(), 'cancelled', failure.message, null, {}, 'system');
