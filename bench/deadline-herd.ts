@@ -10,7 +10,7 @@
 // - the baseline in the same run: the same reminder rows written by bare SQL.
 // Prints one JSON line. For the portfolio alone (BENCH_LOANS=100000), give BENCH_SPACING_S=2592000
 // (30 days): nothing falls due during the run, and the herd part is skipped.
-// BENCH_START_RATE caps disbursements per second (default: as fast as the worker takes them).
+// BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": Node options for the worker (a profile).
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import { disburseLoan } from '../loans/disburse-loan';
 import { seedOffices } from '../tests/loan-harness';
 import { startNodeProcess, waitForOutput, type NodeProcess } from '../runtime/node-process';
+import { cpuSeconds, postmasterPid, treeCpuSeconds } from './cpu-seconds';
 import { startBenchInfra } from './infra';
 
 const LOANS = Number(process.env.BENCH_LOANS ?? 10_000);
@@ -54,7 +55,7 @@ try {
 
   worker = startNodeProcess('worker', 'worker/main.ts', {
     DATABASE_URL: pg.urlFor('bench'), DATABASE_POOL_MAX: '20', TEMPORAL_ADDRESS: dev.address, TEMPORAL_TASK_QUEUE: 'herd', RULES_DIR: rules, SMS_PROVIDER: 'console', SMS_RATE_PER_SECOND: '50', LOG_LEVEL: 'error',
-  }, dir);
+  }, dir, { nodeArgs: (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean) });
   await waitForOutput(worker, '[worker] polling');
   const rssIdle = await rssMb(worker.child.pid!);
 
@@ -97,14 +98,21 @@ try {
   let reminders = await count('reminders');
   let grace = await count('grace');
   let rssPeak = rssAsleep;
+  // Where the cores go from the deadline on: CPU seconds of each part, read at T and at the end.
+  const pgPid = postmasterPid(path.join(dir, 'pg'));
+  const cpuNow = () => ({ temporal: cpuSeconds(dev.process.pid!), worker: treeCpuSeconds(worker!.child.pid!), postgres: treeCpuSeconds(pgPid), bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 });
+  let cpuAtDue: ReturnType<typeof cpuNow> | null = null;
   const deadline = HERD ? due + 15 * 60_000 : 0;
   // A reminder still unsent when its deadline passes is dropped by design (it would arrive too late),
   // so reminders are counted until the deadline, and transitions until all are written.
   while ((grace.n < LOANS || (reminders.n < LOANS && Date.now() < due)) && Date.now() < deadline) {
     await sleep(1_000);
+    if (!cpuAtDue && Date.now() >= due) cpuAtDue = cpuNow();
     rssPeak = Math.max(rssPeak, await rssMb(worker.child.pid!));
     [reminders, grace] = await Promise.all([count('reminders'), count('grace')]);
   }
+  const cpuEnd = cpuNow();
+  const herdCpu = cpuAtDue ? Object.fromEntries(Object.entries(cpuEnd).map(([k, v]) => [k, +(v - cpuAtDue![k as keyof typeof cpuEnd]).toFixed(1)])) : null;
   const remindersSeconds = HERD && reminders.last && reminders.n === LOANS ? (reminders.last.getTime() - remindAt) / 1000 : null;
   const graceSeconds = HERD && grace.last ? (grace.last.getTime() - due) / 1000 : null;
   const [{ bytes }] = await sql<[{ bytes: string }]>`SELECT pg_database_size(current_database())::text AS bytes`;
@@ -129,6 +137,7 @@ try {
     graceTransitions: grace.n,
     secondsUntilAllGraceTransitions: graceSeconds === null ? null : +graceSeconds.toFixed(1),
     transitionsPerSec: graceSeconds ? +(grace.n / Math.max(graceSeconds, 0.001)).toFixed(1) : null,
+    cpuSecondsFromTheDeadline: herdCpu,
     bareSqlOutboxRowsMs: +baseOutboxMs.toFixed(0),
     workerRssMbIdle: Math.round(rssIdle),
     workerRssMbAsleep: Math.round(rssAsleep),

@@ -4,11 +4,11 @@
 // update applied through an activity and one applied in the workflow alone. Prints one JSON line:
 // starts/s, first tasks settled/s, updates/s with and without an activity, their p50/p99, and the
 // CPU seconds the server and this process spent.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import os from 'node:os';
+import { cpuSeconds } from './cpu-seconds';
 import { percentile } from './district-data';
 import { startBenchInfra } from './infra';
 import { localWriteUpdate, touchUpdate, writeUpdate } from './ceiling/workflows';
@@ -18,11 +18,6 @@ const C = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const workerOptions = JSON.parse(process.env.BENCH_WORKER_OPTIONS ?? '{}') as Record<string, unknown>;
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-/** CPU seconds a process has used: utime + stime from /proc, in clock ticks of 1/100 s (Linux). */
-const cpuSeconds = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
 async function inFlight(n: number, f: (i: number) => Promise<unknown>): Promise<number[]> {
   const took: number[] = [];
   let next = 0;

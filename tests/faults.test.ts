@@ -199,7 +199,10 @@ async function whyStuck(trx: string[]): Promise<string> {
       for (const id of [PAYMENT_DELIVERY_WORKFLOW_ID, ...(one ? [loanWorkflowId(one.loan_id)] : [])]) {
         const d = await temporal.workflow.getHandle(id).describe();
         const pending = d.raw.pendingActivities?.map((a) => ({ type: a.activityType?.name, attempt: a.attempt, state: a.state, lastFailure: a.lastFailure?.message, lastHeartbeat: a.lastHeartbeatTime?.seconds?.toString() }));
-        lines.push(`${id}: ${d.status.name}, pending activities ${JSON.stringify(pending ?? [])}`);
+        // A loan's activities are local: they run inside its workflow task, so that task is what may be stuck.
+        const task = d.raw.pendingWorkflowTask;
+        const taskInfo = task ? { state: task.state, attempt: task.attempt, scheduled: task.scheduledTime?.seconds?.toString(), started: task.startedTime?.seconds?.toString() } : null;
+        lines.push(`${id}: ${d.status.name}, pending activities ${JSON.stringify(pending ?? [])}, pending workflow task ${JSON.stringify(taskInfo)}`);
       }
     } finally {
       await temporal.connection.close();
