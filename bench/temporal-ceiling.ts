@@ -1,9 +1,9 @@
 // What this machine's Temporal dev server and one worker can do at all, with no database and no
 // loan logic: the ceiling the loan benchmarks are measured against. N workflows (BENCH_WORKFLOWS,
 // default 2 000) are started (C = BENCH_CONCURRENCY in flight, default 64), then each takes one
-// update applied through an activity and one applied in the workflow alone. Prints one JSON line:
-// starts/s, first tasks settled/s, updates/s with and without an activity, their p50/p99, and the
-// CPU seconds the server and this process spent.
+// update applied through an activity, one applied in the workflow alone and one through a local
+// activity (as the loan's writes run). Prints one JSON line: starts/s, first tasks settled/s,
+// updates/s each way, their p50/p99, and the CPU seconds the server and this process spent.
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
