@@ -189,10 +189,10 @@ export function createSmsActivities(deps: SmsActivityDeps) {
         const dedupes = provider.dedupesClientIds && (!provider.dedupesSameDayOnly || toDhakaDate(earlier.getTime()) === toDhakaDate(at.getTime()));
         if (provider.deliveryStatus) {
           try {
-            const state = await provider.deliveryStatus({ clientMessageId: cid });
+            const { state, providerMessageId } = await provider.deliveryStatus({ clientMessageId: cid });
             if (state === 'accepted' || state === 'delivered') {
-              await markSent(row, at, null, 'confirmed with the provider after an attempt with unknown outcome; not resent');
-              return { outcome: 'sent', providerMessageId: null, confirmedWithoutResend: true };
+              await markSent(row, at, providerMessageId, 'confirmed with the provider after an attempt with unknown outcome; not resent');
+              return { outcome: 'sent', providerMessageId, confirmedWithoutResend: true };
             }
           } catch (err) {
             if (!dedupes) return retryLater(row, at, err, true, true);

@@ -19,7 +19,8 @@ export function createConsoleProvider(log: (line: string) => void = (line) => pr
       return { providerMessageId: id, status: 'accepted' };
     },
     async deliveryStatus(ref) {
-      return seen.has(ref.clientMessageId) ? 'delivered' : 'unknown';
+      const id = seen.get(ref.clientMessageId);
+      return id ? { state: 'delivered', providerMessageId: id } : { state: 'unknown', providerMessageId: null };
     },
   };
 }

@@ -20,6 +20,12 @@ export interface SendResult {
 
 export type DeliveryState = 'unknown' | 'accepted' | 'delivered' | 'failed';
 
+/** What a delivery-status look-up found: the state, and the provider's own id when it names one. */
+export interface DeliveryStatus {
+  state: DeliveryState;
+  providerMessageId: string | null;
+}
+
 export interface SmsProvider {
   readonly name: string;
   /** True when the provider drops a second message with the same clientMessageId (safe to resend). */
@@ -28,7 +34,7 @@ export interface SmsProvider {
   readonly dedupesSameDayOnly?: boolean;
   send(req: SendRequest): Promise<SendResult>;
   /** What the provider knows of a message we sent (by our id, or its id when we have it). */
-  deliveryStatus?(ref: { clientMessageId: string; providerMessageId?: string | null }): Promise<DeliveryState>;
+  deliveryStatus?(ref: { clientMessageId: string; providerMessageId?: string | null }): Promise<DeliveryStatus>;
 }
 
 /** Base of the errors a send may throw; `retryable` says whether trying later can help. */

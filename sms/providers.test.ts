@@ -101,8 +101,8 @@ describe('SSL Wireless csms_id', () => {
   it('a time-out after the gateway took the message: the status look-up finds it, the resend is dropped', async () => {
     sim.setBehaviour({ hangNext: 1, hangMs: 2_000, deliverWhenHanging: true });
     await expect(sslImpatient.send({ to: '01712345678', body, clientMessageId: 'asr-11' })).rejects.toBeInstanceOf(SmsTimeoutError);
-    expect(await ssl.deliveryStatus!({ clientMessageId: 'asr-11' })).toBe('delivered');
-    expect(await ssl.deliveryStatus!({ clientMessageId: 'asr-12' })).toBe('unknown');
+    expect(await ssl.deliveryStatus!({ clientMessageId: 'asr-11' })).toEqual({ state: 'delivered', providerMessageId: sim.messages()[0]!.providerMessageId });
+    expect(await ssl.deliveryStatus!({ clientMessageId: 'asr-12' })).toEqual({ state: 'unknown', providerMessageId: null });
     await expect(ssl.send({ to: '01712345678', body, clientMessageId: 'asr-11' })).resolves.toMatchObject({ status: 'accepted' });
     expect(sim.messages()).toHaveLength(1);
   });

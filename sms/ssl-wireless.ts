@@ -11,7 +11,7 @@ import {
   SmsServerError,
   SmsThrottledError,
   toMsisdn,
-  type DeliveryState,
+  type DeliveryStatus,
   type SendRequest,
   type SendResult,
   type SmsProvider,
@@ -73,7 +73,7 @@ export function createSslWirelessProvider(opts: SslWirelessOptions): SmsProvider
       const json = await readJson<SslResponse>(res, who);
       return interpretSslSend(json, csmsId);
     },
-    async deliveryStatus(ref): Promise<DeliveryState> {
+    async deliveryStatus(ref): Promise<DeliveryStatus> {
       const url = new URL(`${base}${opts.statusPath ?? '/api/v3/dlr-status'}`);
       url.searchParams.set('api_token', opts.apiToken);
       url.searchParams.set('sid', opts.sid);
@@ -81,15 +81,16 @@ export function createSslWirelessProvider(opts: SslWirelessOptions): SmsProvider
       const res = await fetchWithTimeout(url.toString(), { headers: { accept: 'application/json' } }, timeoutMs, who);
       const json = await readJson<SslResponse>(res, who);
       if (json.status !== 'SUCCESS') {
-        if (/not\s*found|no\s*(data|record|sms)/i.test(json.error_message ?? '')) return 'unknown';
+        if (/not\s*found|no\s*(data|record|sms)/i.test(json.error_message ?? '')) return { state: 'unknown', providerMessageId: null };
         throwIfAccountProblem(json.error_message ?? '', json.status_code);
         throw new SmsServerError(`${who}: status look-up failed: ${json.error_message ?? json.status_code}`);
       }
       const info = json.smsinfo?.[0];
       const s = (info?.sms_status ?? '').toUpperCase();
-      if (s === 'DELIVERED') return 'delivered';
-      if (s === 'FAILED' || s === 'UNDELIVERED' || s === 'REJECTED') return 'failed';
-      return info ? 'accepted' : 'unknown';
+      const providerMessageId = info?.reference_id || null;
+      if (s === 'DELIVERED') return { state: 'delivered', providerMessageId };
+      if (s === 'FAILED' || s === 'UNDELIVERED' || s === 'REJECTED') return { state: 'failed', providerMessageId };
+      return { state: info ? 'accepted' : 'unknown', providerMessageId };
     },
   };
 }
