@@ -19,10 +19,11 @@ export function cpuSeconds(pid: number): number {
 }
 
 /**
- * A process and every process under it: each living one's own time plus what its exited children
- * left in its cutime + cstime (PostgreSQL's backends are children of the postmaster).
+ * CPU seconds of each process tree named (a process and every process under it: each living one's
+ * own time plus what its exited children left in its cutime + cstime; PostgreSQL's backends are
+ * children of the postmaster), from one reading of /proc.
  */
-export function treeCpuSeconds(root: number): number {
+export function treeCpuSeconds<K extends string>(roots: Record<K, number>): Record<K, number> {
   const children = new Map<number, number[]>();
   const fields = new Map<number, string[]>();
   for (const entry of readdirSync('/proc')) {
@@ -33,15 +34,18 @@ export function treeCpuSeconds(root: number): number {
     const ppid = Number(f[1]);
     children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
   }
-  let ticks = 0;
-  const todo = [root];
-  while (todo.length) {
-    const pid = todo.pop()!;
-    const f = fields.get(pid);
-    if (f) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    todo.push(...(children.get(pid) ?? []));
-  }
-  return ticks / 100;
+  const tree = (root: number) => {
+    let ticks = 0;
+    const todo = [root];
+    while (todo.length) {
+      const pid = todo.pop()!;
+      const f = fields.get(pid);
+      if (f) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      todo.push(...(children.get(pid) ?? []));
+    }
+    return ticks / 100;
+  };
+  return Object.fromEntries(Object.entries<number>(roots).map(([name, pid]) => [name, tree(pid)])) as Record<K, number>;
 }
 
 /** The postmaster's pid of an embedded cluster started under `dataDir` (runtime/embedded-postgres.ts). */

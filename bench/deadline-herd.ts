@@ -10,7 +10,7 @@
 // - the baseline in the same run: the same reminder rows written by bare SQL.
 // Prints one JSON line. For the portfolio alone (BENCH_LOANS=100000), give BENCH_SPACING_S=2592000
 // (30 days): nothing falls due during the run, and the herd part is skipped.
-// BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": Node options for the worker (a profile).
+// BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=<folder>": Node options for the worker (a profile).
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -100,7 +100,10 @@ try {
   let rssPeak = rssAsleep;
   // Where the cores go from the deadline on: CPU seconds of each part, read at T and at the end.
   const pgPid = postmasterPid(path.join(dir, 'pg'));
-  const cpuNow = () => ({ temporal: cpuSeconds(dev.process.pid!), worker: treeCpuSeconds(worker!.child.pid!), postgres: treeCpuSeconds(pgPid), bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 });
+  const cpuNow = () => {
+    const own = process.cpuUsage();
+    return { temporal: cpuSeconds(dev.process.pid!), ...treeCpuSeconds({ worker: worker!.child.pid!, postgres: pgPid }), bench: (own.user + own.system) / 1e6 };
+  };
   let cpuAtDue: ReturnType<typeof cpuNow> | null = null;
   const deadline = HERD ? due + 15 * 60_000 : 0;
   // A reminder still unsent when its deadline passes is dropped by design (it would arrive too late),
