@@ -27,6 +27,8 @@ export interface LoanWorkerOptions {
   /** The web app's address, for links in messages. */
   publicUrl?: string;
   tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>>;
+  /** Activity interceptors (a fault test kills the server at a chosen moment with one). */
+  interceptors?: WorkerOptions['interceptors'];
 }
 
 export async function createLoanWorker(opts: LoanWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; temporal: Client; close(): Promise<void> }> {
@@ -40,6 +42,7 @@ export async function createLoanWorker(opts: LoanWorkerOptions): Promise<{ worke
     activities: { ...createActivities({ sql: opts.sql, policy: opts.policy, temporal, taskQueue: opts.taskQueue, whatsapp: opts.whatsapp ?? undefined, publicUrl: opts.publicUrl }), ...(opts.sms ? createSmsActivities({ sql: opts.sql, ...opts.sms, quietHours: quietHoursFromPolicy(opts.policy, opts.sms.quietHours) }) : {}) },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...opts.tuning,
+    ...(opts.interceptors ? { interceptors: opts.interceptors } : {}),
   });
   return {
     worker,

@@ -40,11 +40,24 @@ import { amendUpdate, BUSINESS_FAILURES, closeUpdate, decideHeldPaymentUpdate, p
 const MESSAGES_IN_EVENTS = 'loan-messages-in-events';
 
 /**
- * The loan's activities run as local activities: inside the workflow task that makes the change, so
- * a wake (a deadline, a payment) is one workflow task, not one before its write and one after. Runs
- * begun before this patch keep ordinary activities until their next continue-as-new.
+ * The loan's activities ran as local activities from this patch on: inside the workflow task that
+ * makes the change, so a wake or a payment was one workflow task, not two. Runs begun under it,
+ * and not yet under DURABLE_WRITES, keep them until their next continue-as-new.
  */
 const LOCAL_ACTIVITIES = 'loan-local-activities';
+
+/**
+ * From this patch on, every write goes through an ordinary activity again; only the calls that
+ * write nothing a retry could contradict (the rules' verdict, the disbursement, which answers with
+ * what it stored first) stay local. A local activity runs before its workflow task is in the
+ * history: when that task is lost (a Temporal server killed before it heard the completion), the
+ * write stays in PostgreSQL while the change that made it is gone; the retried task hands the same
+ * event number to a different change (a payment arriving in between), and the database keeps the
+ * wrong one (CI, 2026-12-03: 1 of 243 payments left 'received' after the server's kill -9). An
+ * ordinary activity is scheduled in the task that makes the change, so it runs only once that change
+ * is history.
+ */
+const DURABLE_WRITES = 'loan-durable-writes';
 
 const activityOptions: ActivityOptions & LocalActivityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -59,7 +72,10 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   // An imported loan starts from the state the import computed: its first run, not a continuation.
   if (args.state && !args.imported) state.runs += 1;
   const loanId = state.input.loanId;
-  const acts = patched(LOCAL_ACTIVITIES) ? localActs : remoteActs;
+  const durableWrites = patched(DURABLE_WRITES);
+  const acts = durableWrites || !patched(LOCAL_ACTIVITIES) ? remoteActs : localActs;
+  /** For what writes nothing a lost workflow task could leave behind wrong. */
+  const readActs = durableWrites ? localActs : acts;
   const dirty = new Set<number>();
   const removed: number[] = [];
   let changes = 0;
@@ -250,7 +266,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
     try {
       // From patch MESSAGES_IN_EVENTS on, the schedule SMS is queued in the disbursement's transaction.
       const together = patched(MESSAGES_IN_EVENTS);
-      const { policy, schedule } = await acts.recordDisbursement(state.input, { scheduleMessage: together });
+      const { policy, schedule } = await readActs.recordDisbursement(state.input, { scheduleMessage: together });
       disburse(state, policy, schedule, Date.now());
       changes += 1;
       if (!together) message('loan_schedule', 'disbursed', scheduleMessageFields(state));
@@ -343,7 +359,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
       }
       case 'review': {
         const facts = defaultFacts(state, now);
-        const result = await acts.evaluateDefaultRules(facts);
+        const result = await readActs.evaluateDefaultRules(facts);
         state.lastReviewAt = now;
         changes += 1;
         // A payment may have arrived while the rules ran; escalate only on money still overdue.
