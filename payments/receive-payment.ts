@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Sql } from '../db/client';
 import { TERMINAL_STATUSES, type LoanStatus, type PaymentResult, type Poisha } from '../domain/types';
-import { loanWorkflowId, payUpdate } from '../workflows/loan-definitions';
+import { loanWorkflowId, payUpdate, viewQuery } from '../workflows/loan-definitions';
 import { TimeoutError, withTimeout } from '../runtime/log';
 import { matchedLoan } from './match-payment';
 
@@ -59,6 +59,13 @@ export async function deliverPayment(sql: Sql, temporal: Client, paymentId: stri
     const result = await temporal.workflow.getHandle(loanWorkflowId(p.loan_id)).executeUpdate(payUpdate, {
       args: [{ loanId: p.loan_id, trxId: p.trx_id, amountPoisha: p.amount_poisha, paidAt: p.paid_at.getTime(), provider: p.provider, recordedBy: p.recorded_by, payerMsisdn: p.payer_msisdn ?? undefined, reference: p.reference ?? undefined }],
     });
+    if (result.duplicate && (await ledgerWriteMissing(sql, temporal, paymentId, p.loan_id))) {
+      // Never expected: the loan counts this payment, has nothing left to write, and the row still
+      // says 'received'. Said loudly, kept for the engineers; an officer reassigning it would not help.
+      console.error(`[payments] ${p.trx_id} on loan ${p.loan_id}: ${WRITE_MISSING}`);
+      await sql`UPDATE payments SET delivery_error = ${WRITE_MISSING} WHERE id = ${paymentId} AND status = 'received'`;
+      return { delivered: false, reason: WRITE_MISSING, retry: false };
+    }
     await sql`UPDATE payments SET delivered_at = now(), delivery_error = NULL WHERE id = ${paymentId}`;
     return { delivered: true, result };
   } catch (err) {
@@ -72,6 +79,21 @@ export async function deliverPayment(sql: Sql, temporal: Client, paymentId: stri
       matched_by = CASE WHEN ${permanent} THEN NULL ELSE matched_by END WHERE id = ${paymentId} AND status = 'received'`;
     return { delivered: false, reason, retry: !permanent };
   }
+}
+
+export const WRITE_MISSING = 'the loan counts this payment but its record was never written: report it to the system team';
+
+/**
+ * After a "duplicate" answer: true when the loan has written everything it has (so this payment's
+ * write is done) and the row is still 'received'. Asked in that order, so a write still queued is
+ * never taken for a missing one.
+ */
+async function ledgerWriteMissing(sql: Sql, temporal: Client, paymentId: string, loanId: string): Promise<boolean> {
+  // A check that cannot be made (the query failed) leaves the delivery as it was: delivered.
+  const view = await temporal.workflow.getHandle(loanWorkflowId(loanId)).query(viewQuery).catch(() => null);
+  if (!view || view.pendingWrites > 0) return false;
+  const [row] = await sql<{ status: string }[]>`SELECT status FROM payments WHERE id = ${paymentId}`;
+  return row?.status === 'received';
 }
 
 async function loanIsClosed(sql: Sql, loanId: string): Promise<boolean> {

@@ -5,7 +5,7 @@ import { decodeTimeoutType } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPaymentDeliveryActivities } from '../activities/payment-delivery';
-import { assignPayment, deliverPayment, deliverPending, storePayment, type IncomingPayment } from '../payments/receive-payment';
+import { assignPayment, deliverPayment, deliverPending, storePayment, WRITE_MISSING, type IncomingPayment } from '../payments/receive-payment';
 import { PAYMENT_DELIVERY_WORKFLOW_ID } from '../workflows/payment-delivery';
 import { insertLoan } from './direct-loans';
 import { addBorrower, createHarness, type Harness } from './loan-harness';
@@ -53,6 +53,26 @@ describe('payment intake', () => {
     const [alloc] = await h.sql`SELECT payment_id FROM payment_allocations WHERE loan_id = ${loan.loanId}`;
     expect(alloc!.payment_id).toBe(stored[0]!.paymentId);
     expect((await h.view(loan.loanId)).paidPoisha).toBe(50_000);
+  });
+
+  it('says so loudly, and keeps the payment for the engineers, when the loan counts a payment whose record was never written', async () => {
+    const loan = await monthlyLoan('01711110009');
+    const stored = await storePayment(h.sql, incoming({ reference: loan.loanCode }));
+    expect(await deliverPayment(h.sql, h.temporal, stored.paymentId)).toMatchObject({ delivered: true });
+    // The write lost (as a write could be when it ran before its workflow task was history).
+    await h.sql`DELETE FROM payment_allocations WHERE payment_id = ${stored.paymentId}`;
+    await h.sql`UPDATE payments SET status = 'received', delivered_at = NULL WHERE id = ${stored.paymentId}`;
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args.join(' '));
+    try {
+      expect(await deliverPayment(h.sql, h.temporal, stored.paymentId)).toEqual({ delivered: false, reason: WRITE_MISSING, retry: false });
+    } finally {
+      console.error = original;
+    }
+    expect(errors.join('\n')).toContain(WRITE_MISSING);
+    const [row] = await h.sql`SELECT status, loan_id, delivery_error, delivered_at FROM payments WHERE id = ${stored.paymentId}`;
+    expect(row).toEqual({ status: 'received', loan_id: loan.loanId, delivery_error: WRITE_MISSING, delivered_at: null });
   });
 
   it("matches by the payer's mobile only when it belongs to exactly one open loan; otherwise an officer assigns it", async () => {
