@@ -29,8 +29,10 @@ let scratch: string;
 let dev: DevServer;
 let db: TestDb;
 let stopWorker: () => Promise<void> = async () => {};
-/** Set once the first payment's write has been made and the server killed after it. */
-let killed: Promise<void> | null = null;
+/** Resolves once the first payment's write is in PostgreSQL and the server is dead. */
+let serverKilled: () => void;
+const killed = new Promise<void>((resolve) => (serverKilled = resolve));
+let killing = false;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const startTemporal = async () => {
@@ -42,11 +44,12 @@ const killAfterFirstWrite = (): ActivityInboundCallsInterceptor => ({
   async execute(input, next) {
     const result = await next(input);
     const record = input.args[0] as LoanEventRecord | undefined;
-    if (!killed && record?.payment?.trxId === FIRST) {
-      const pid = dev.process.pid!;
-      killed = new Promise((resolve) => dev.process.once('exit', () => resolve()));
-      process.kill(pid, 'SIGKILL');
-      await killed;
+    if (!killing && record?.payment?.trxId === FIRST) {
+      killing = true;
+      const exited = new Promise((resolve) => dev.process.once('exit', resolve));
+      process.kill(dev.process.pid!, 'SIGKILL');
+      await exited;
+      serverKilled();
     }
     return result;
   },
@@ -112,9 +115,6 @@ it('keeps the ledger whole when the server dies between a payment write and its 
   const first = temporal.connection
     .withAbortSignal(giveUp.signal, () => handle(temporal).executeUpdate(payUpdate, { args: [payment(FIRST, 120_000)] }))
     .catch((err: unknown) => err);
-  await untilAnswered('the kill', async () => {
-    if (!killed) throw new Error('the first payment has not been written yet');
-  });
   await killed;
   giveUp.abort();
   await first;

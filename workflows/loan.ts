@@ -74,8 +74,8 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
   const loanId = state.input.loanId;
   const durableWrites = patched(DURABLE_WRITES);
   const acts = durableWrites || !patched(LOCAL_ACTIVITIES) ? remoteActs : localActs;
-  /** For what writes nothing a lost workflow task could leave behind wrong. */
-  const readActs = durableWrites ? localActs : acts;
+  /** For the calls a retried workflow task gets the same answer from: nothing a lost one leaves behind wrong. */
+  const retrySafeActs = durableWrites ? localActs : acts;
   const dirty = new Set<number>();
   const removed: number[] = [];
   let changes = 0;
@@ -266,7 +266,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
     try {
       // From patch MESSAGES_IN_EVENTS on, the schedule SMS is queued in the disbursement's transaction.
       const together = patched(MESSAGES_IN_EVENTS);
-      const { policy, schedule } = await readActs.recordDisbursement(state.input, { scheduleMessage: together });
+      const { policy, schedule } = await retrySafeActs.recordDisbursement(state.input, { scheduleMessage: together });
       disburse(state, policy, schedule, Date.now());
       changes += 1;
       if (!together) message('loan_schedule', 'disbursed', scheduleMessageFields(state));
@@ -359,7 +359,7 @@ export async function loanWorkflow(args: LoanWorkflowArgs): Promise<LoanView> {
       }
       case 'review': {
         const facts = defaultFacts(state, now);
-        const result = await readActs.evaluateDefaultRules(facts);
+        const result = await retrySafeActs.evaluateDefaultRules(facts);
         state.lastReviewAt = now;
         changes += 1;
         // A payment may have arrived while the rules ran; escalate only on money still overdue.
